@@ -1,0 +1,83 @@
+"""Helpers shared by the subcommands: safe outputs, JSON Lines, progress bars."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+from mrtext.errors import OutputFileError
+
+__all__ = ["dumps", "open_output", "progress", "same_file"]
+
+T = TypeVar("T")
+
+
+def same_file(a: str | Path, b: str | Path) -> bool:
+    """True when ``a`` and ``b`` name the same existing file (or the same path)."""
+    if str(a) == "-" or str(b) == "-":
+        return False
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(a).resolve() == Path(b).resolve()
+
+
+def dumps(obj: Any) -> str:
+    """JSON for people and programs: UTF-8 text as is (``ensure_ascii=False``), one line.
+
+    >>> dumps({"titel": "Översiktsplan"})
+    '{"titel": "Översiktsplan"}'
+    """
+    return json.dumps(obj, ensure_ascii=False)
+
+
+@contextlib.contextmanager
+def open_output(
+    path: str | Path | None, *, inputs: Iterable[str | Path] = (), binary: bool = False
+) -> Iterator[IO[Any]]:
+    """Open an output for writing: stdout for ``None`` or ``-``, otherwise a file written atomically.
+
+    The file is written to a temporary name beside it and renamed when the block ends
+    without error, so a failed run never leaves a half-written output. Writing over one
+    of ``inputs`` is refused with :class:`OutputFileError`.
+    """
+    if path is None or str(path) == "-":
+        stream: IO[Any] = sys.stdout.buffer if binary else sys.stdout
+        yield stream
+        stream.flush()
+        return
+    target = Path(path)
+    for inp in inputs:
+        if same_file(inp, target):
+            raise OutputFileError(f"{target}: refusing to overwrite the input file", remedy="choose another -o")
+    if target.is_dir():
+        raise OutputFileError(f"{target}: is a directory", remedy="give a file name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise OutputFileError(f"{target}: cannot be written: {exc.strerror or exc}") from exc
+    try:
+        mode = "wb" if binary else "w"
+        with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as fh:
+            yield fh
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def progress(items: Iterable[T], *, total: int | None = None, desc: str = "", quiet: bool = False) -> Iterable[T]:
+    """Wrap ``items`` in a progress bar on stderr, shown only when stderr is a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=total, desc=desc, file=sys.stderr, unit="doc", leave=False)
