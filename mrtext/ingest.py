@@ -70,9 +70,7 @@ def decode_bytes(data: bytes, *, name: str = "<input>") -> tuple[str, str]:
                     remedy="re-save the file as UTF-8",
                 ) from exc
     if _looks_binary(data):
-        raise InputFileError(
-            f"{name}: binary data, not text", remedy="give a text file, or run 'mrtext ocr' on scans"
-        )
+        raise InputFileError(f"{name}: binary data, not text", remedy="give a text file, or run 'mrtext ocr' on scans")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

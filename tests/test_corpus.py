@@ -18,7 +18,7 @@ def test_manifest_complete(corpus: Corpus) -> None:
     ids = [d.id for d in corpus.documents]
     assert len(ids) == len(set(ids))
     for doc in corpus.documents:
-        assert MANIFEST_KEYS <= doc.manifest.keys(), doc.id
+        assert doc.manifest.keys() >= MANIFEST_KEYS, doc.id
         assert doc.manifest["doc_type"] in DOC_TYPES
         assert doc.manifest["split"] in {"dev", "heldout"}
         assert isinstance(doc.manifest["scanned"], bool)

@@ -23,7 +23,7 @@ def same_file(a: str | Path, b: str | Path) -> bool:
     if str(a) == "-" or str(b) == "-":
         return False
     try:
-        return os.path.samefile(a, b)
+        return Path(a).samefile(b)
     except OSError:
         return Path(a).resolve() == Path(b).resolve()
 
@@ -67,10 +67,10 @@ def open_output(
         mode = "wb" if binary else "w"
         with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as fh:
             yield fh
-        os.replace(tmp, target)
+        Path(tmp).replace(target)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            Path(tmp).unlink()
         raise
 
 
