@@ -64,8 +64,8 @@ def open_output(
     except OSError as exc:
         raise OutputFileError(f"{target}: cannot be written: {exc.strerror or exc}") from exc
     try:
-        mode = "wb" if binary else "w"
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as fh:
+        fh: IO[Any] = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
+        with fh:
             yield fh
         Path(tmp).replace(target)
     except BaseException:
@@ -80,4 +80,5 @@ def progress(items: Iterable[T], *, total: int | None = None, desc: str = "", qu
         return items
     from tqdm import tqdm
 
-    return tqdm(items, total=total, desc=desc, file=sys.stderr, unit="doc", leave=False)
+    bar: Iterable[T] = tqdm(items, total=total, desc=desc, file=sys.stderr, unit="doc", leave=False)
+    return bar
