@@ -79,8 +79,14 @@ def test_relation_gold_evidence_matches_text(corpus: Corpus) -> None:
     docs = {d.id: d for d in corpus.documents}
     for rel in corpus.gold_relations:
         assert rel["type"] in RELATION_TYPES
-        src = docs[rel["source"]]
+        doc = docs[rel["doc"]]
         ev = rel["evidence"]
-        assert src.text[ev["start"] : ev["end"]] == ev["text"], rel
+        assert doc.text[ev["start"] : ev["end"]] == ev["text"], rel
+        for end in ("source", "target"):
+            node = rel[end]
+            assert node["kind"] in {"document", "program", "external"}, rel
+            assert node.get("id") or node.get("diary_number") or node.get("title"), rel
+            if node["kind"] == "document" and node.get("id"):
+                assert node["id"] in docs, rel
     types = {r["type"] for r in corpus.gold_relations}
     assert types == set(RELATION_TYPES)
