@@ -1,0 +1,133 @@
+"""The municipal corpus (real documents from other municipalities and regions) is complete and its gold consistent.
+
+The corpus is held-out evaluation data: these tests only check its integrity, never any model's output on it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from mrtext.corpus import CORPORA_DIR, Corpus, load_corpus
+from mrtext.model import DOC_TYPES, ENTITY_LABELS, RELATION_TYPES
+
+ROOT = CORPORA_DIR / "municipal"
+MANIFEST_KEYS = {
+    "id",
+    "file",
+    "title",
+    "doc_type",
+    "date",
+    "diary_number",
+    "scanned",
+    "split",
+    "source_url",
+    "municipality",
+    "retrieved",
+}
+ISO_DAY = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])")
+ISO_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+DNR_PREFIX = re.compile(r"^(dnr|diarienummer|ärendenummer)\b", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def municipal() -> Corpus:
+    return load_corpus(ROOT)
+
+
+def _is_iso(value: str) -> bool:
+    return bool(ISO_DAY.fullmatch(value) or ISO_MONTH.fullmatch(value))
+
+
+def test_manifest_complete_with_source_urls(municipal: Corpus) -> None:
+    docs = municipal.documents
+    assert 12 <= len(docs) <= 30
+    ids = [d.id for d in docs]
+    assert len(ids) == len(set(ids))
+    for doc in docs:
+        m = doc.manifest
+        assert m.keys() >= MANIFEST_KEYS, doc.id
+        assert m["doc_type"] in DOC_TYPES, doc.id
+        assert m["scanned"] is False, doc.id
+        assert str(m["source_url"]).startswith(("http://", "https://")), doc.id
+        assert m["municipality"] and m["municipality"] != "Stockholm", doc.id
+        assert doc.text.strip(), doc.id
+        assert len(doc.text.encode("utf-8")) < 30_000, doc.id
+        assert m["date"] is None or ISO_DAY.fullmatch(m["date"]), doc.id
+        assert m["diary_number"] is None or not DNR_PREFIX.match(m["diary_number"]), doc.id
+    assert len({d.manifest["municipality"] for d in docs}) >= 8
+
+
+def test_both_splits_present_with_several_types(municipal: Corpus) -> None:
+    heldout = municipal.split("heldout")
+    train = municipal.split("train")
+    assert {d.manifest["split"] for d in municipal.documents} == {"heldout", "train"}
+    assert len(heldout) > len(train) >= 3
+    assert len({d.manifest["doc_type"] for d in heldout}) >= 4
+    assert len({d.manifest["doc_type"] for d in train}) >= 3
+
+
+def test_every_document_has_gold_matching_manifest(municipal: Corpus) -> None:
+    for doc in municipal.documents:
+        gold = doc.gold_extract
+        assert gold is not None, f"{doc.id} has no row in gold/extract.jsonl"
+        for key in ("title", "doc_type", "date", "diary_number"):
+            assert gold[key] == doc.manifest[key], (doc.id, key)
+
+
+def test_gold_offsets_match_text(municipal: Corpus) -> None:
+    labels: Counter[str] = Counter()
+    for doc in municipal.documents:
+        for ent in (doc.gold_extract or {}).get("entities", []):
+            assert ent["label"] in ENTITY_LABELS, (doc.id, ent)
+            assert doc.text[ent["start"] : ent["end"]] == ent["text"], (doc.id, ent)
+            assert ent["text"] == ent["text"].strip(), (doc.id, ent)
+            labels[ent["label"]] += 1
+    assert set(labels) == set(ENTITY_LABELS)
+    assert sum(labels.values()) >= 60
+
+
+def test_gold_values_well_formed(municipal: Corpus) -> None:
+    for doc in municipal.documents:
+        for ent in (doc.gold_extract or {}).get("entities", []):
+            value = ent["value"]
+            assert value == " ".join(value.split()), (doc.id, ent)
+            if ent["label"] == "DATE":
+                assert _is_iso(value), (doc.id, ent)
+                assert not ent["text"].lower().startswith("den "), (doc.id, ent)
+            elif ent["label"] == "DIARY_NUMBER":
+                assert not DNR_PREFIX.match(value), (doc.id, ent)
+                assert value in ent["text"] or value.upper() in " ".join(ent["text"].upper().split()), (doc.id, ent)
+                assert re.search(r"\d", value), (doc.id, ent)
+            elif ent["label"] == "PROGRAM":
+                assert value[:1].isupper(), (doc.id, ent)
+
+
+def test_own_diary_number_is_annotated(municipal: Corpus) -> None:
+    for doc in municipal.documents:
+        own = doc.manifest["diary_number"]
+        if own is not None:
+            values = {e["value"] for e in (doc.gold_extract or {})["entities"] if e["label"] == "DIARY_NUMBER"}
+            assert own in values, doc.id
+
+
+def test_relation_evidence_matches_text(municipal: Corpus) -> None:
+    docs = {d.id: d for d in municipal.documents}
+    assert municipal.gold_relations
+    for rel in municipal.gold_relations:
+        assert rel["type"] in RELATION_TYPES, rel
+        doc = docs[rel["doc"]]
+        ev = rel["evidence"]
+        assert doc.text[ev["start"] : ev["end"]] == ev["text"], rel
+        for end in ("source", "target"):
+            node = rel[end]
+            assert node["kind"] in {"document", "program", "external"}, rel
+            assert node.get("id") or node.get("diary_number") or node.get("title"), rel
+            if node["kind"] == "document":
+                assert node["id"] in docs, rel
+            if node.get("diary_number"):
+                assert not DNR_PREFIX.match(node["diary_number"]), rel
+        assert rel["source"] != rel["target"], rel
+    assert {r["type"] for r in municipal.gold_relations} == set(RELATION_TYPES)
