@@ -50,7 +50,7 @@ def test_manifest_complete_with_source_urls(municipal: Corpus) -> None:
         m = doc.manifest
         assert m.keys() >= MANIFEST_KEYS, doc.id
         assert m["doc_type"] in DOC_TYPES, doc.id
-        assert m["scanned"] is False, doc.id
+        assert isinstance(m["scanned"], bool), doc.id
         assert str(m["source_url"]).startswith(("http://", "https://")), doc.id
         assert m["municipality"] and m["municipality"] != "Stockholm", doc.id
         assert doc.text.strip(), doc.id
@@ -67,6 +67,21 @@ def test_both_splits_present_with_several_types(municipal: Corpus) -> None:
     assert len(heldout) > len(train) >= 3
     assert len({d.manifest["doc_type"] for d in heldout}) >= 4
     assert len({d.manifest["doc_type"] for d in train}) >= 3
+
+
+def test_scanned_documents_have_line_aligned_repair_gold(municipal: Corpus) -> None:
+    scanned = [d for d in municipal.documents if d.manifest["scanned"]]
+    assert scanned
+    for doc in scanned:
+        assert doc.gold_repair is not None, f"gold/repair/{doc.id}.txt is missing"
+        assert doc.gold_repair != doc.text, doc.id
+        assert doc.gold_repair.count("\n") == doc.text.count("\n"), doc.id
+        changed = [
+            (src, gold)
+            for src, gold in zip(doc.text.split("\n"), doc.gold_repair.split("\n"), strict=True)
+            if src != gold
+        ]
+        assert 0 < len(changed) <= len(doc.text.split("\n")) // 4, doc.id
 
 
 def test_every_document_has_gold_matching_manifest(municipal: Corpus) -> None:
