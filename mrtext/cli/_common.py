@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from mrtext.errors import OutputFileError
+from mrtext.pipeline.atomic import atomic_open
 
 __all__ = ["dumps", "open_output", "progress", "same_file"]
 
@@ -56,22 +55,8 @@ def open_output(
     for inp in inputs:
         if same_file(inp, target):
             raise OutputFileError(f"{target}: refusing to overwrite the input file", remedy="choose another -o")
-    if target.is_dir():
-        raise OutputFileError(f"{target}: is a directory", remedy="give a file name")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise OutputFileError(f"{target}: cannot be written: {exc.strerror or exc}") from exc
-    try:
-        fh: IO[Any] = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")
-        with fh:
-            yield fh
-        Path(tmp).replace(target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        raise
+    with atomic_open(target, binary=binary) as fh:
+        yield fh
 
 
 def progress(items: Iterable[T], *, total: int | None = None, desc: str = "", quiet: bool = False) -> Iterable[T]:

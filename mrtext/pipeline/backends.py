@@ -1,0 +1,223 @@
+"""Where :func:`~mrtext.pipeline.document.process_document` runs: locally or on dask.
+
+Both backends take an iterable of :class:`~mrtext.pipeline.document.DocumentSource` (read
+lazily by the driver) and yield one :class:`~mrtext.pipeline.document.DocumentResult` per
+source, as soon as it is ready, so the driver can cache it at once (that is what makes a run
+resumable). Only a bounded number of documents is in flight, whatever the archive's size.
+
+``local``
+    ``--jobs 1`` runs in the driver process; ``--jobs N`` uses a
+    :class:`concurrent.futures.ProcessPoolExecutor` whose workers load the stages (the spaCy
+    pipeline) once, in their initializer. A worker that dies (a crash, the OOM killer) is
+    replaced; a document that kills two workers fails with a per-file error.
+
+``dask``
+    ``dask.bag.from_sequence(batch).map(process_document, config)`` per batch of documents.
+    ``--scheduler`` chooses where the bag runs:
+
+    - ``processes`` (default): dask's multiprocessing scheduler on a reused local pool;
+    - ``threads`` / ``synchronous``: dask's local schedulers (tests, debugging);
+    - ``local``: a :class:`distributed.LocalCluster` with ``--jobs`` worker processes;
+    - ``tcp://host:8786``: an existing dask.distributed cluster. Start one with
+      ``dask scheduler`` on one machine and ``dask worker tcp://host:8786 --nthreads 1`` on
+      each worker machine, where mrtext is installed in the same version (``pip install
+      'mrtext[dask]'``, plus Tesseract for scans). The driver reads the files and sends their
+      bytes, so the workers need no access to the input folder; results come back to the
+      driver, which writes every output. Then::
+
+          mrtext run archive/ -o out/ --backend dask --scheduler tcp://host:8786
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import multiprocessing
+import signal
+from collections.abc import Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from mrtext.errors import BadArgumentsError, MissingDependencyError, MrtextError
+from mrtext.pipeline.document import DocumentResult, DocumentSource, PipelineConfig, kind_of, process_document
+from mrtext.pipeline.stages import get_stages
+
+__all__ = ["BACKENDS", "DASK_SCHEDULERS", "run_backend"]
+
+log = logging.getLogger("mrtext.pipeline")
+
+BACKENDS = ("local", "dask")
+DASK_SCHEDULERS = ("processes", "threads", "synchronous", "local")
+_INFLIGHT_BYTES = 256_000_000
+
+
+def _init_worker(config: PipelineConfig) -> None:
+    """Worker start-up: leave Ctrl-C to the driver, load the stages once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    get_stages(config.stages)
+
+
+def _pool(jobs: int, config: PipelineConfig) -> ProcessPoolExecutor:
+    # forkserver: no fork of a driver that may hold threads (progress bar, dask); workers import what they need.
+    ctx = multiprocessing.get_context("forkserver")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(config,))
+
+
+def _died(source: DocumentSource) -> DocumentResult:
+    return DocumentResult(
+        relpath=source.relpath,
+        doc_id=source.doc_id,
+        kind=kind_of(source.relpath) or "text",
+        error={
+            "message": f"{source.path or source.relpath}: a worker process died while processing it "
+            "(crash or out of memory) (try a smaller --max-mb, or --jobs 1)",
+            "exit_code": "other_error",
+            "type": "BrokenProcessPool",
+        },
+    )
+
+
+def _run_local(sources: Iterable[DocumentSource], config: PipelineConfig, jobs: int) -> Iterator[DocumentResult]:
+    if jobs <= 1:
+        for source in sources:
+            yield process_document(source, config)
+        return
+    it = iter(sources)
+    retry: list[DocumentSource] = []
+    strikes: dict[str, int] = {}
+    window = jobs * 4
+    while True:
+        pool = _pool(jobs, config)
+        pending: dict[Future[DocumentResult], DocumentSource] = {}
+        broken = False
+        try:
+            while True:
+                inflight = sum(len(s.data) for s in pending.values())
+                while not broken and len(pending) < window and inflight < _INFLIGHT_BYTES:
+                    nxt = retry.pop() if retry else next(it, None)
+                    if nxt is None:
+                        break
+                    try:
+                        pending[pool.submit(process_document, nxt, config)] = nxt
+                    except BrokenProcessPool:
+                        retry.append(nxt)
+                        broken = True
+                        break
+                    inflight += len(nxt.data)
+                if not pending:
+                    break
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    source = pending.pop(fut)
+                    try:
+                        yield fut.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        strikes[source.relpath] = strikes.get(source.relpath, 0) + 1
+                        if strikes[source.relpath] >= 2:
+                            yield _died(source)
+                        else:
+                            retry.append(source)
+                if broken and not pending:
+                    break
+        finally:
+            pool.shutdown(wait=not broken, cancel_futures=True)
+        if not broken:
+            return
+        log.warning("a worker process died; starting new workers and retrying %d document(s)", len(retry))
+
+
+def _batches(sources: Iterable[DocumentSource], size: int) -> Iterator[list[DocumentSource]]:
+    it = iter(sources)
+    while True:
+        batch: list[DocumentSource] = []
+        total = 0
+        for source in itertools.islice(it, size):
+            batch.append(source)
+            total += len(source.data)
+            if total > _INFLIGHT_BYTES // 4:
+                break
+        if not batch:
+            return
+        yield batch
+
+
+def _dask_compute_options(scheduler: str | None, jobs: int, config: PipelineConfig, stack: list[Any]) -> dict[str, Any]:
+    """Keyword arguments for ``bag.compute``; clients/pools to close go on ``stack``."""
+    name = scheduler or "processes"
+    if name == "processes":
+        pool = _pool(max(jobs, 1), config)
+        stack.append(pool.shutdown)
+        return {"scheduler": "processes", "pool": pool}
+    if name in ("threads", "synchronous"):
+        return {"scheduler": name, "num_workers": max(jobs, 1)}
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise MissingDependencyError("dask.distributed is not installed", remedy="pip install 'mrtext[dask]'") from exc
+    if name == "local":
+        cluster = LocalCluster(n_workers=max(jobs, 1), threads_per_worker=1, dashboard_address=None)
+        stack.append(cluster.close)
+        client = Client(cluster)
+    elif "://" in name:
+        try:
+            client = Client(name, timeout="10s")
+        except (OSError, TimeoutError) as exc:
+            raise MrtextError(
+                f"cannot reach the dask scheduler at {name}: {exc}",
+                remedy="check the address, and that 'dask scheduler' is running there",
+            ) from exc
+    else:
+        raise BadArgumentsError(
+            f"unknown dask scheduler {name!r}",
+            remedy=f"use one of {', '.join(DASK_SCHEDULERS)} or an address like tcp://host:8786",
+        )
+    stack.append(client.close)
+    return {"scheduler": client.get}
+
+
+def _run_dask(
+    sources: Iterable[DocumentSource], config: PipelineConfig, jobs: int, scheduler: str | None
+) -> Iterator[DocumentResult]:
+    try:
+        import dask.bag as db
+    except ImportError as exc:
+        raise MissingDependencyError("dask is not installed", remedy="pip install 'mrtext[dask]'") from exc
+    closers: list[Any] = []
+    try:
+        options = _dask_compute_options(scheduler, jobs, config, closers)
+        for batch in _batches(sources, max(16 * jobs, 32)):
+            bag = db.from_sequence(batch, npartitions=min(len(batch), 4 * max(jobs, 1)))
+            try:
+                results = bag.map(process_document, config).compute(**options)
+            except Exception as exc:  # an infrastructure failure (lost workers): fail the batch, not the run
+                log.error("a dask batch of %d document(s) failed: %s: %s", len(batch), type(exc).__name__, exc)
+                results = [_died(source) for source in batch]
+            yield from results
+    finally:
+        for close in reversed(closers):
+            close()
+
+
+def run_backend(
+    backend: str,
+    sources: Iterable[DocumentSource],
+    config: PipelineConfig,
+    *,
+    jobs: int = 1,
+    scheduler: str | None = None,
+) -> Iterator[DocumentResult]:
+    """Process ``sources`` on ``backend`` (``local`` or ``dask``), yielding results as they finish.
+
+    >>> srcs = [DocumentSource(relpath=f"{i}.txt", doc_id=str(i), data=b"") for i in range(3)]
+    >>> [r.error["exit_code"] for r in run_backend("dask", srcs, PipelineConfig(), scheduler="synchronous")]
+    ['input_file', 'input_file', 'input_file']
+    """
+    if backend == "local":
+        if scheduler:
+            raise BadArgumentsError("--scheduler needs --backend dask", remedy="add --backend dask")
+        return _run_local(sources, config, jobs)
+    if backend == "dask":
+        return _run_dask(sources, config, jobs, scheduler)
+    raise BadArgumentsError(f"unknown backend {backend!r}", remedy=f"use one of {', '.join(BACKENDS)}")
