@@ -23,6 +23,7 @@ $(STAMP): pyproject.toml | $(SYSTEM_STAMP)
 
 demo: deps
 	@$(VENV)/bin/mrtext run corpora/stockholm-mr/source -o out
+	@$(PY) -m mrtext.plot out/graph.json out/graph.png
 
 test: deps lint typecheck
 	@$(PY) -m pytest -q
