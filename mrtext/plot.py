@@ -103,16 +103,48 @@ def _edge_type(key: Hashable, data: dict[str, Any]) -> str:
     return str(data.get("type") or data.get("relation") or key)
 
 
+def _component_layout(simple: nx.Graph, method: str, seed: int) -> dict[Any, Any]:
+    if len(simple) == 1:
+        return {next(iter(simple)): (0.0, 0.0)}
+    if method == "kamada_kawai" or (method == "auto" and len(simple) <= 80):
+        # an edge at a hub is longer, so that the hub's many neighbours get room around it
+        deg = dict(simple.degree())
+        lengths = {(u, v): max(deg[u], deg[v]) ** 0.5 for u, v in simple.edges()}
+        weighted = nx.Graph(simple)
+        nx.set_edge_attributes(weighted, lengths, "length")
+        return dict(nx.kamada_kawai_layout(weighted, weight="length"))
+    return dict(nx.spring_layout(simple, seed=seed, k=2.0 / len(simple) ** 0.5, iterations=200))
+
+
 def _layout(graph: nx.MultiDiGraph, layout: str | Callable[..., dict[Any, Any]], seed: int) -> dict[Any, Any]:
+    """Lay out each connected component on its own, then shelve the components in rows, biggest first.
+
+    A layout of the whole graph at once pushes small components to the edges and crowds the big one.
+    """
     if callable(layout):
         return layout(graph)
+    if layout not in ("auto", "spring", "kamada_kawai"):
+        raise BadArgumentsError(
+            f"unknown layout {layout!r}", remedy="use 'auto', 'spring', 'kamada_kawai' or a function"
+        )
     simple = nx.Graph(graph.to_undirected(as_view=True))
-    if layout == "spring":
-        k = 2.5 / max(len(simple), 1) ** 0.5
-        return dict(nx.spring_layout(simple, seed=seed, k=k, iterations=200))
-    if layout == "kamada_kawai":
-        return dict(nx.kamada_kawai_layout(simple))
-    raise BadArgumentsError(f"unknown layout {layout!r}", remedy="use 'spring', 'kamada_kawai' or a function")
+    parts = sorted(nx.connected_components(simple), key=lambda c: (-len(c), sorted(map(str, c))))
+    total = max(len(simple), 1)
+    row_width = 2.2 * total**0.5  # the biggest box is about sqrt(n) wide; aim at a squarish picture
+    pos: dict[Any, Any] = {}
+    x = y = row_height = 0.0
+    for nodes in parts:
+        sub = _component_layout(simple.subgraph(nodes), layout, seed)
+        side = max(len(nodes) ** 0.5, 0.6)
+        xs, ys = [p[0] for p in sub.values()], [p[1] for p in sub.values()]
+        span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
+        if x > 0 and x + side > row_width:
+            x, y, row_height = 0.0, y - row_height - 0.5, 0.0
+        for n, (px, py) in sub.items():
+            pos[n] = (x + (px - min(xs)) / span * side, y - (max(ys) - py) / span * side)
+        x += side + 0.5
+        row_height = max(row_height, side)
+    return pos
 
 
 def draw_graph(
@@ -120,7 +152,7 @@ def draw_graph(
     path: str | Path | None = None,
     *,
     title: str | None = None,
-    layout: str | Callable[..., dict[Any, Any]] = "spring",
+    layout: str | Callable[..., dict[Any, Any]] = "auto",
     seed: int = 7,
     label_width: int = 24,
     size: tuple[float, float] = (12.0, 9.0),
@@ -135,8 +167,10 @@ def draw_graph(
         graph: a graph from :func:`mrtext.build_graph` (any networkx graph works).
         path: where to save the picture (``.png``, ``.svg`` or ``.pdf``); ``None`` saves nothing.
         title: a title above the picture.
-        layout: ``"spring"`` (seeded, so reproducible), ``"kamada_kawai"``, or a function
-            ``graph -> {node: (x, y)}`` such as ``networkx.circular_layout``.
+        layout: how to place the nodes of each connected component: ``"auto"`` (Kamada-Kawai up
+            to 80 nodes, else spring), ``"spring"`` (seeded, so reproducible), ``"kamada_kawai"``,
+            or a function ``graph -> {node: (x, y)}`` for the whole graph, such as
+            ``networkx.circular_layout``. Components are then shelved in rows, biggest first.
         seed: random seed of the spring layout.
         label_width: characters per line of a node label.
         size: figure size in inches.
