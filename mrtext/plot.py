@@ -378,12 +378,11 @@ def read_graph(path: str | Path) -> nx.MultiDiGraph:
         raise InputFileError(f"no such graph file: {p}", remedy="run `mrtext run ... -o out` first") from exc
     except (OSError, ValueError, nx.NetworkXError) as exc:
         raise InputFileError(f"cannot read the graph in {p}: {exc}", remedy="give a .json, .graphml or .gexf") from exc
-    if not isinstance(data, dict) or "nodes" not in data:
+    if not isinstance(data, dict) or not {"nodes", "edges"} <= data.keys():
         raise InputFileError(f"{p} is not a node-link graph", remedy="give the JSON written by `mrtext graph`")
-    edges = "edges" if "edges" in data else "links"
-    data.setdefault("directed", True)
-    data.setdefault("multigraph", True)
-    return nx.MultiDiGraph(nx.node_link_graph(data, edges=edges))
+    from mrtext.graph.export.json_graph import from_data
+
+    return from_data(data)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
