@@ -109,6 +109,11 @@ class DocumentSource:
     path: str | None = None
 
     @property
+    def name(self) -> str:
+        """How messages name the document: the path as given, else the relative path."""
+        return self.path or self.relpath
+
+    @property
     def sha256(self) -> str:
         """Hex SHA-256 of the content."""
         return hashlib.sha256(self.data).hexdigest()
@@ -245,10 +250,10 @@ class _Clock:
 def _to_text(source: DocumentSource, kind: str, stages: Stages) -> tuple[str, str | None]:
     """Decode a text file or OCR a scan; return ``(text, encoding)``."""
     if kind == "text":
-        return decode_bytes(source.data, name=source.relpath)
+        return decode_bytes(source.data, name=source.name)
     if stages.ocr is None:
         raise InputFileError(
-            f"{source.relpath}: cannot OCR a {kind}: {stages.unavailable.get('ocr', 'OCR stage unavailable')}",
+            f"{source.name}: cannot OCR a {kind}: {stages.unavailable.get('ocr', 'OCR stage unavailable')}",
             remedy="install mrtext with its OCR stage, or give text files",
         )
     suffix = PurePosixPath(source.relpath).suffix.lower()
@@ -278,19 +283,21 @@ def _process_text(
     repaired_parts: list[str] = []
     record: DocumentRecord | None = None
     for offset, chunk in split_chunks(text, config.chunk_chars):
+        repaired_chunk: str | None = None
         if stages.repair is not None:
             with clock("repair"):
                 outcome = stages.repair(chunk)
             repaired_parts.append(outcome.text)
+            repaired_chunk = outcome.text
             result.changes.extend(_shift(outcome.changes, offset))
             result.damaged = result.damaged or outcome.damaged
         if stages.extract is None:
             continue
         with clock("extract"):
-            part = stages.extract(chunk, source.doc_id, source.path or source.relpath)
+            part = stages.extract(chunk, source.doc_id, source.name)
         if stages.relations is not None:
             with clock("relations"):
-                part.relations = list(stages.relations(part, chunk))
+                part.relations = stages.relations(part, chunk, repaired_chunk)
         for ent in part.entities:
             ent.start += offset
             ent.end += offset
@@ -309,7 +316,7 @@ def _process_text(
         result.repaired_text = repaired if repaired != text else None
     if record is not None:
         record.id = source.doc_id
-        record.path = source.path or source.relpath
+        record.path = source.name
         result.record = record.to_dict()
 
 
@@ -334,12 +341,12 @@ def process_document(source: DocumentSource | str | Path, config: PipelineConfig
         limit = config.limit_for(source.relpath)
         if len(source.data) > limit:
             raise InputFileError(
-                f"{source.relpath}: too large ({len(source.data) / 1e6:.1f} MB > {limit / 1e6:.0f} MB limit)",
+                f"{source.name}: too large ({len(source.data) / 1e6:.1f} MB > {limit / 1e6:.0f} MB limit)",
                 remedy="split the file, or raise the limit with --max-mb",
             )
         if not source.data.strip():
             raise InputFileError(
-                f"{source.relpath}: empty file, nothing to process",
+                f"{source.name}: empty file, nothing to process",
                 remedy="remove it, or re-export it from the archive system",
             )
         with clock("stages_load"):
@@ -350,18 +357,18 @@ def process_document(source: DocumentSource | str | Path, config: PipelineConfig
         result.chars = len(text)
         if not text.strip():
             raise InputFileError(
-                f"{source.relpath}: no text" + (" found by OCR" if kind != "text" else " (only white space)"),
+                f"{source.name}: no text" + (" found by OCR" if kind != "text" else " (only white space)"),
                 remedy="check the scan" if kind != "text" else "remove the file",
             )
         _process_text(text, source, config, stages, result, clock)
     except MemoryError:
         result.error = {
-            "message": f"{source.relpath}: out of memory",
+            "message": f"{source.name}: out of memory",
             "exit_code": "other_error",
             "type": "MemoryError",
         }
     except Exception as exc:  # one bad document must never stop the run
-        log.debug("%s failed", source.relpath, exc_info=True)
-        result.error = error_info(exc, source.relpath)
+        log.debug("%s failed", source.name, exc_info=True)
+        result.error = error_info(exc, source.name)
     result.timings = {k: round(v, 6) for k, v in clock.timings.items()}
     return result

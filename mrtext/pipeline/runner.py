@@ -297,10 +297,12 @@ def _export_graph(records: list[DocumentRecord], out_dir: Path, formats: tuple[s
     info["nodes"], info["edges"] = graph.number_of_nodes(), graph.number_of_edges()
     for fmt in formats:
         try:
-            module = importlib.import_module(f"mrtext.graph.export.{fmt}")
-            writer = module.write
+            exporters = importlib.import_module("mrtext.graph.export").FORMATS
+            writer = importlib.import_module(exporters[fmt]).write
         except Exception as exc:
-            info["unavailable"].append(f"{fmt}: exporter mrtext.graph.export.{fmt} unavailable ({type(exc).__name__})")
+            info["unavailable"].append(
+                f"{fmt}: no exporter for it in mrtext.graph.export ({type(exc).__name__}: {exc})"
+            )
             continue
         target = out_dir / f"graph.{fmt}"
         with atomic_open(target, binary=True) as fh:

@@ -65,7 +65,7 @@ class Stages:
     ocr: Callable[[Path], str] | None = None
     repair: Callable[[str], RepairOutcome] | None = None
     extract: Callable[[str, str, str | None], DocumentRecord] | None = None
-    relations: Callable[[DocumentRecord, str], list[Relation]] | None = None
+    relations: Callable[[DocumentRecord, str, str | None], list[Relation]] | None = None
     unavailable: dict[str, str] = field(default_factory=dict)
 
     def status(self) -> dict[str, str]:
@@ -143,7 +143,12 @@ def _build(options: StageOptions) -> Stages:
     graph_mod = _import("relations", stages)
     relations_fn = _attr(graph_mod, "relations", "find_relations", stages)
     if relations_fn is not None:
-        stages.relations = relations_fn
+
+        def run_relations(record: DocumentRecord, text: str, repaired: str | None) -> list[Relation]:
+            mode = "never" if repaired is not None or stages.repair is None else options.repair_mode
+            return list(relations_fn(record, text, repaired=repaired, repair=mode))
+
+        stages.relations = run_relations
     return stages
 
 
