@@ -24,11 +24,12 @@ if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
     import pandas as pd
 
-__all__ = ["DOCUMENT_COLUMNS", "EDGE_COLUMNS", "ENTITY_COLUMNS", "to_frame"]
+__all__ = ["DOCUMENT_COLUMNS", "EDGE_COLUMNS", "ENTITY_COLUMNS", "NODE_COLUMNS", "to_frame"]
 
 ENTITY_COLUMNS = ["doc_id", "label", "text", "start", "end", "value"]
 DOCUMENT_COLUMNS = ["doc_id", "path", "title", "doc_type", "date", "diary_number", "repaired", "n_entities"]
 EDGE_COLUMNS = ["source", "target", "type", "confidence", "doc_id", "evidence_start", "evidence_end", "evidence_text"]
+NODE_COLUMNS = ["node", "kind", "title", "doc_type", "date", "diary_numbers", "aliases", "path"]
 
 
 def _pandas() -> Any:
@@ -83,40 +84,58 @@ def _edge_rows(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
                 "doc_id": data.get("doc") or data.get("doc_id"),
                 "evidence_start": data.get("evidence_start"),
                 "evidence_end": data.get("evidence_end"),
-                "evidence_text": data.get("evidence_text") or data.get("evidence"),
+                "evidence_text": data.get("evidence_text"),
             }
         )
     return rows
 
 
+def _node_rows(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    return [{"node": n, **{c: data.get(c) for c in NODE_COLUMNS[1:]}} for n, data in graph.nodes(data=True)]
+
+
 def to_frame(
-    data: Iterable[DocumentRecord | dict[str, Any]] | nx.MultiDiGraph,
-    kind: Literal["entities", "documents", "edges"] | None = None,
+    data: Iterable[DocumentRecord | dict[str, Any]] | DocumentRecord | nx.MultiDiGraph,
+    kind: Literal["entities", "documents", "edges", "nodes"] | None = None,
 ) -> pd.DataFrame:
     """Return a tidy :class:`pandas.DataFrame` of extraction records or of a document graph.
 
     Args:
-        data: records from :func:`mrtext.extract` (objects or their JSON dicts), or a graph
-            from :func:`mrtext.build_graph`.
+        data: records from :func:`mrtext.extract` (objects or their JSON dicts, or a single
+            record), or a graph from :func:`mrtext.build_graph`.
         kind: ``"entities"`` (default for records: one row per extraction with columns
-            ``doc_id, label, text, start, end, value``), ``"documents"`` (one row per document)
-            or ``"edges"`` (default for a graph: one row per relation).
+            ``doc_id, label, text, start, end, value``), ``"documents"`` (one row per document),
+            ``"edges"`` (default for a graph: one row per relation) or ``"nodes"`` (one row per
+            graph node: document, program or external).
 
     Returns:
-        A DataFrame with the columns listed in ``ENTITY_COLUMNS``, ``DOCUMENT_COLUMNS`` or ``EDGE_COLUMNS``.
+        A DataFrame with the columns listed in ``ENTITY_COLUMNS``, ``DOCUMENT_COLUMNS``,
+        ``EDGE_COLUMNS`` or ``NODE_COLUMNS``.
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("doc:002", kind="document", title="Svar på remiss")
+    >>> g.add_node("dnr:KS 2023/1159", kind="external", diary_numbers=["KS 2023/1159"])
+    >>> _ = g.add_edge("doc:002", "dnr:KS 2023/1159", key="responds_to", type="responds_to", doc="002")
+    >>> to_frame(g)[["source", "type", "target", "doc_id"]].to_dict("records")
+    [{'source': 'doc:002', 'type': 'responds_to', 'target': 'dnr:KS 2023/1159', 'doc_id': '002'}]
+    >>> to_frame(g, kind="nodes")[["node", "kind"]].to_dict("records")
+    [{'node': 'doc:002', 'kind': 'document'}, {'node': 'dnr:KS 2023/1159', 'kind': 'external'}]
     """
     pd = _pandas()
     is_graph = hasattr(data, "edges") and hasattr(data, "nodes")
     kind = kind or ("edges" if is_graph else "entities")
-    if kind == "edges":
+    if kind in ("edges", "nodes"):
         if not is_graph:
-            raise TypeError("kind='edges' needs a graph from mrtext.build_graph")
+            raise TypeError(f"kind={kind!r} needs a graph from mrtext.build_graph")
+        if kind == "nodes":
+            return pd.DataFrame(_node_rows(data), columns=NODE_COLUMNS)
         return pd.DataFrame(_edge_rows(data), columns=EDGE_COLUMNS)
     if is_graph:
         raise TypeError(f"kind={kind!r} needs extraction records, not a graph")
-    records = list(data)
+    records = [data] if isinstance(data, DocumentRecord | dict) else list(data)
     if kind == "documents":
         return pd.DataFrame(_document_rows(records), columns=DOCUMENT_COLUMNS)
     if kind == "entities":
         return pd.DataFrame(_entity_rows(records), columns=ENTITY_COLUMNS)
-    raise ValueError(f"unknown kind {kind!r}: use 'entities', 'documents' or 'edges'")
+    raise ValueError(f"unknown kind {kind!r}: use 'entities', 'documents', 'edges' or 'nodes'")
