@@ -278,3 +278,43 @@ def test_config_changes_the_cache_version(tmp_path: Path) -> None:
     base = fingerprint(PipelineConfig())
     assert fingerprint(PipelineConfig(stages=StageOptions(repair_mode="never"))) != base
     assert fingerprint(PipelineConfig(max_bytes=5)) == base  # a limit does not change any result
+
+
+def _render_scan(path: Path) -> None:
+    """A page image of Swedish text, as a scanner would give it (300 dpi, grey)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf", 36)
+    lines = [
+        "Svar på remiss från kommunstyrelsen",
+        "Dnr KS 2023/1159",
+        "Socialnämnden beslutade den 18 september 2024",
+        "att godkänna förvaltningens förslag till yttrande.",
+    ]
+    img = Image.new("L", (1700, 420), 255)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((60, 40 + 80 * i), line, font=font, fill=0)
+    img.save(path, dpi=(300, 300))
+
+
+@pytest.mark.tesseract
+@needs_stages
+def test_scans_are_ocrd_then_repaired_and_extracted(tmp_path: Path) -> None:
+    from PIL import Image
+
+    src = tmp_path / "skannat"
+    src.mkdir()
+    _render_scan(src / "sida 1.png")
+    Image.open(src / "sida 1.png").save(src / "utan textlager.pdf", resolution=300)
+    (src / "trasig.pdf").write_bytes(b"%PDF-1.4 trasig")
+    report = run_pipeline(src, tmp_path / "out", options=RunOptions(formats=("json",)))
+    assert report["pipeline"]["stages"]["ocr"] == "ok"
+    assert [(Path(f["path"]).name, f["exit_code"]) for f in report["failures"]] == [("trasig.pdf", "input_file")]
+    assert str(tmp_path / "skannat" / "trasig.pdf") in report["failures"][0]["error"]  # not a temporary copy
+    records = {r["id"]: r for r in _read_jsonl(tmp_path / "out" / "extractions.jsonl")}
+    assert set(records) == {"sida 1", "utan textlager"}
+    for rec in records.values():
+        assert rec["meta"]["ocr"]["pages"] == 1 and rec["meta"]["ocr"]["failed_pages"] == []
+        assert "KS 2023/1159" in {e["value"] for e in rec["entities"] if e["label"] == "DIARY_NUMBER"}
+        assert "2024-09-18" in {e["value"] for e in rec["entities"] if e["label"] == "DATE"}

@@ -139,6 +139,8 @@ class DocumentResult:
     timings: dict[str, float] = field(default_factory=dict)
     error: dict[str, str] | None = None
     unavailable: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    ocr: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -247,7 +249,7 @@ class _Clock:
             self.timings[stage] = self.timings.get(stage, 0.0) + time.perf_counter() - t0
 
 
-def _to_text(source: DocumentSource, kind: str, stages: Stages) -> tuple[str, str | None]:
+def _to_text(source: DocumentSource, kind: str, stages: Stages, result: DocumentResult) -> tuple[str, str | None]:
     """Decode a text file or OCR a scan; return ``(text, encoding)``."""
     if kind == "text":
         return decode_bytes(source.data, name=source.name)
@@ -261,7 +263,15 @@ def _to_text(source: DocumentSource, kind: str, stages: Stages) -> tuple[str, st
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(source.data)
-        return stages.ocr(Path(tmp)), None
+        try:
+            text, info = stages.ocr(Path(tmp))
+        except MrtextError as exc:  # name the document, not the temporary copy OCR read
+            exc.message = exc.message.replace(tmp, source.name)
+            raise
+        result.ocr = info
+        if info.get("failed_pages"):
+            result.warnings.append(f"{source.name}: OCR failed on page(s) {info['failed_pages']}; their text is empty")
+        return text, None
     finally:
         with contextlib.suppress(OSError):
             Path(tmp).unlink()
@@ -317,6 +327,8 @@ def _process_text(
     if record is not None:
         record.id = source.doc_id
         record.path = source.name
+        if result.ocr is not None:
+            record.meta["ocr"] = result.ocr
         result.record = record.to_dict()
 
 
@@ -353,7 +365,7 @@ def process_document(source: DocumentSource | str | Path, config: PipelineConfig
             stages = get_stages(config.stages)
         result.unavailable = dict(stages.unavailable)
         with clock("ocr" if kind != "text" else "decode"):
-            text, result.encoding = _to_text(source, kind, stages)
+            text, result.encoding = _to_text(source, kind, stages, result)
         result.chars = len(text)
         if not text.strip():
             raise InputFileError(

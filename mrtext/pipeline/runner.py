@@ -122,6 +122,7 @@ class _Run:
         self.failures: list[dict[str, str]] = []
         self.fresh: list[str] = []
         self.cached = 0
+        self.warnings: list[str] = []
         self.timings: dict[str, float] = {}
 
     def _progress(self, items: Iterable[T], total: int, desc: str) -> Iterable[T]:
@@ -167,6 +168,9 @@ class _Run:
                 self.cache.put(key, result)
         else:
             self.cached += 1
+        for warning in result.warnings:
+            log.warning("%s", warning)
+            self.warnings.append(warning)
         if result.error is not None:
             self._fail(result.relpath, str(found.path), result.error["message"], result.error["exit_code"])
             return
@@ -432,6 +436,7 @@ def run_pipeline(
                 "stages_summed_over_processed_documents": _summed(fresh_results),
             },
             "failures": sorted(run.failures, key=lambda f: f["path"]),
+            "warnings": run.warnings,
             "skipped": found.skipped,
             "outputs": {
                 "extractions": "extractions.jsonl",

@@ -62,7 +62,7 @@ class RepairOutcome:
 class Stages:
     """Callables for the per-document stages; ``None`` where a stage is unavailable (see ``unavailable``)."""
 
-    ocr: Callable[[Path], str] | None = None
+    ocr: Callable[[Path], tuple[str, dict[str, Any]]] | None = None
     repair: Callable[[str], RepairOutcome] | None = None
     extract: Callable[[str, str, str | None], DocumentRecord] | None = None
     relations: Callable[[DocumentRecord, str, str | None], list[Relation]] | None = None
@@ -106,14 +106,13 @@ def _build(options: StageOptions) -> Stages:
     stages = Stages()
 
     ocr_mod = _import("ocr", stages)
-    ocr_fn = _attr(ocr_mod, "ocr", "ocr_file", stages)
-    if ocr_fn is not None:
-        lang = options.ocr_lang
-
-        def run_ocr(path: Path) -> str:
-            return str(ocr_fn(path, lang=lang))
-
-        stages.ocr = run_ocr
+    if ocr_mod is not None:
+        try:
+            ocr_file = importlib.import_module("mrtext.ocr.pipeline").ocr_file
+        except Exception as exc:
+            stages.unavailable["ocr"] = f"mrtext.ocr has no ocr_file() ({type(exc).__name__}: {exc})"
+        else:
+            stages.ocr = _ocr(ocr_mod, ocr_file, options.ocr_lang)
 
     repair_mod = _import("repair", stages)
     repair_fn = _attr(repair_mod, "repair", "repair", stages)
@@ -150,6 +149,27 @@ def _build(options: StageOptions) -> Stages:
 
         stages.relations = run_relations
     return stages
+
+
+def _ocr(ocr_mod: Any, ocr_file: Any, lang: str) -> Callable[[Path], tuple[str, dict[str, Any]]]:
+    """OCR of one file with Tesseract, engine made on first use (a missing Tesseract fails per scan)."""
+    engines: list[Any] = []
+
+    def run_ocr(path: Path) -> tuple[str, dict[str, Any]]:
+        if not engines:
+            engines.append(ocr_mod.TesseractEngine(lang=lang))
+        doc = ocr_file(path, engines[0])
+        confidences = [c for c in (page.confidence for page in doc.pages) if c is not None]
+        info = {
+            "pages": len(doc.pages),
+            "failed_pages": doc.failed_pages,
+            "sources": sorted({page.source for page in doc.pages}),
+            "mean_confidence": round(sum(confidences) / len(confidences), 1) if confidences else None,
+            "engine": engines[0].label,
+        }
+        return str(doc.text), info
+
+    return run_ocr
 
 
 def _extractor(extract_fn: Any, nlp: Any, mode: str) -> Callable[[str, str, str | None], DocumentRecord]:
