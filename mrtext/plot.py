@@ -192,6 +192,7 @@ def draw_graph(
     fig = _figure(size)
     ax = fig.add_subplot()
     ax.set_axis_off()
+    ax.margins(0.06, 0.1)  # room for the labels above the top row of nodes
     if title:
         ax.set_title(title)
     pos = _layout(graph, layout, seed)
@@ -200,6 +201,8 @@ def draw_graph(
     kinds: dict[str, list[Hashable]] = {}
     for node, data in graph.nodes(data=True):
         kinds.setdefault(str(data.get("kind") or "external"), []).append(node)
+    rank = {k: i for i, k in enumerate(NODE_COLOURS)}
+    kinds = dict(sorted(kinds.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0])))
     for kind, nodes in kinds.items():
         nx.draw_networkx_nodes(
             graph, pos, nodelist=nodes, node_color=_colour_for(kind, NODE_COLOURS, extra), node_size=420, ax=ax
