@@ -111,3 +111,34 @@ def test_graphml_round_trip_is_drawable(graph, tmp_path):
     nx.write_graphml(flat, tmp_path / "g.graphml")
     back = read_graph(tmp_path / "g.graphml")
     assert set(legend_labels(draw_graph(back))) >= {"replaces", "references", "responds_to"}
+
+
+def test_the_gold_graph_of_the_sample_corpus_is_drawn_whole(corpus, tmp_path):
+    from mrtext.graph import build_graph, records_from_gold
+
+    g = build_graph(records_from_gold(corpus))
+    fig = draw_graph(g, tmp_path / "gold.svg")
+    gold_types = {row["type"] for row in corpus.gold_relations}
+    assert gold_types <= set(legend_labels(fig))
+    assert len(fig.axes[0].patches) == g.number_of_edges()
+    drawn = sum(len(c.get_offsets()) for c in fig.axes[0].collections)
+    assert drawn == g.number_of_nodes()
+
+
+def test_components_are_laid_out_apart():
+    from mrtext.plot import _layout
+
+    g = nx.MultiDiGraph()
+    nx.add_path(g, range(12))  # a long chain
+    nx.add_star(g, range(100, 110))  # a hub with nine leaves
+    g.add_node("alone")
+    pos = _layout(g, "auto", seed=1)
+    boxes = []
+    for comp in nx.connected_components(g.to_undirected()):
+        xs, ys = zip(*(pos[n] for n in comp), strict=True)
+        boxes.append((min(xs), max(xs), min(ys), max(ys)))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            overlap_x = a[0] < b[1] and b[0] < a[1]
+            overlap_y = a[2] < b[3] and b[2] < a[3]
+            assert not (overlap_x and overlap_y), (a, b)

@@ -1,0 +1,431 @@
+"""Find relations in one document: a small engine that applies the cue rules of :mod:`mrtext.graph.rules`.
+
+Input is a :class:`~mrtext.model.DocumentRecord` (entities with offsets into the original text) plus
+that text. Cues are matched on an OCR-tolerant skeleton of the repaired text when a repair is
+available (``ersätter`` also matches the scan's ``ersétter``), and every evidence span is mapped back
+to the original. Endpoints are node references (:mod:`mrtext.graph.keys`); resolving them to graph
+nodes across documents is :mod:`mrtext.graph.resolve`'s job.
+
+>>> from mrtext.model import DocumentRecord, Entity
+>>> text = "Handlingsplanen ersätter Program för ett jämställt Stockholm 2018-2022 (dnr KS 434-21/2017)."
+>>> ents = [Entity("PROGRAM", "Program för ett jämställt Stockholm 2018-2022", 25, 70,
+...                "Program för ett jämställt Stockholm 2018-2022"),
+...         Entity("DIARY_NUMBER", "dnr KS 434-21/2017", 72, 90, "KS 434-21/2017")]
+>>> rec = DocumentRecord(id="004", title="Handlingsplan för ett jämställt Stockholm 2030", doc_type="program",
+...                      entities=ents)
+>>> [(r.type, r.source, r.target) for r in find_relations(rec, text)]
+[('replaces', 'doc:004', 'program:Program för ett jämställt Stockholm 2018-2022 | dnr:KS 434-21/2017')]
+"""
+
+from __future__ import annotations
+
+import bisect
+import importlib.util
+import itertools
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from mrtext.graph.keys import NodeRef, dnr_core, normalise_dnr, parse_ref, title_key
+from mrtext.graph.rules import Rule, RuleSet, load_rules
+from mrtext.graph.textmap import TextMap, skeleton
+from mrtext.model import DocumentRecord, Relation
+
+__all__ = ["Mention", "find_relations", "list_items", "sentence_spans"]
+
+log = logging.getLogger("mrtext.graph")
+
+_KIND_OF_REF = {"doc": "document", "program": "program", "dnr": "external", "external": "external"}
+_BULLET = re.compile(r"^[ \t]*(?:[-–•*»·▪◦]|[eo](?=\s+[A-ZÅÄÖ])|\d{1,2}[.)])[ \t]+")
+_ABBREV = {"bl.a", "t.ex", "ca", "s.k", "m.m", "o.s.v", "jfr", "nr", "resp", "kap", "p", "st", "dnr"}
+_SENT_END = re.compile(r"[.!?](?=\s+[\"”'(]?[A-ZÅÄÖ0-9])|:(?=[ \t]*\n)|\n[ \t]*\n")
+
+
+@dataclass(slots=True)
+class Mention:
+    """A program or diary number the document mentions (offsets into the *work* text)."""
+
+    start: int
+    end: int
+    label: str
+    ref: NodeRef | None  # None: an alias of the document's subject ("programmet")
+    used: bool = False
+
+
+@dataclass(slots=True)
+class _Endpoint:
+    ref: NodeRef
+    start: int
+    end: int
+    mention: Mention | None = None
+
+
+@dataclass(slots=True)
+class _Context:
+    record: DocumentRecord
+    text: str
+    work: str
+    skel: str
+    tmap: TextMap
+    rules: RuleSet
+    mentions: list[Mention]
+    sentences: list[tuple[int, int]]
+    subject: NodeRef
+    out: dict[tuple[str, str, str], Relation] = field(default_factory=dict)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentence-like spans: ``.``/``!``/``?`` before a capital, ``:`` at a line end,
+    blank lines and bulleted lines. Line breaks inside a paragraph (scans) do not split.
+
+    >>> t = "Programmet antogs 2017. De program som ersätts är följande:\\n- Program A\\n- Program B"
+    >>> [t[s:e] for s, e in sentence_spans(t)]
+    ['Programmet antogs 2017.', 'De program som ersätts är följande:', '- Program A', '- Program B']
+    """
+    cuts = {0, len(text)}
+    for m in _SENT_END.finditer(text):
+        if m.group() == ".":
+            word = text[max(0, m.start() - 8) : m.start()].split()[-1:] or [""]
+            if word[0].lower() in _ABBREV or len(word[0]) == 1:
+                continue
+        cuts.add(m.end())
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        if _BULLET.match(line):
+            cuts.add(pos)
+        pos += len(line)
+    bounds = sorted(cuts)
+    spans = []
+    for s, e in itertools.pairwise(bounds):
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+    return spans
+
+
+def list_items(text: str, pos: int, *, max_items: int = 40, max_words: int = 22) -> list[tuple[int, int]]:
+    """Spans of the list items that follow ``pos`` (the end of a cue like ``är följande:``).
+
+    Items are bulleted lines (``-``, ``•``, ``1.``, OCR's ``e``) or short blank-separated paragraphs;
+    the list ends at the first paragraph of running prose.
+
+    >>> t = "följande:\\n\\n- Program A (Dnr\\n1-2/2017)\\n\\n- Strategi B\\n\\nDet nya programmet gäller för alla nämnder och bolagsstyrelser i staden från och med nästa år."
+    >>> [t[s:e] for s, e in list_items(t, 9)]
+    ['Program A (Dnr\\n1-2/2017)', 'Strategi B']
+    """
+    nl = text.find("\n", pos)
+    if nl < 0:
+        return []
+    items: list[tuple[int, int]] = []
+    # paragraphs after the cue line
+    for para in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", text[nl + 1 :]):
+        p_start = nl + 1 + para.start()
+        lines = []
+        off = p_start
+        for line in para.group().splitlines(keepends=True):
+            lines.append((off, line))
+            off += len(line)
+        bulleted = [i for i, (_, ln) in enumerate(lines) if _BULLET.match(ln)]
+        if bulleted:
+            groups: list[list[tuple[int, str]]] = []
+            for i, ln in enumerate(lines):
+                if i in bulleted or not groups:
+                    groups.append([ln])
+                else:
+                    groups[-1].append(ln)
+        else:
+            words = para.group().split()
+            if len(words) > max_words or (para.group().rstrip().endswith(".") and len(words) > 8):
+                break
+            if para.group().rstrip().endswith(":") and items:
+                break
+            groups = [lines]
+        for g in groups:
+            start, end = g[0][0], g[-1][0] + len(g[-1][1])
+            m = _BULLET.match(g[0][1])
+            if m:
+                start += m.end()
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if len(text[start:end].split()) > max_words * 2:
+                return items
+            if end > start:
+                items.append((start, end))
+        if len(items) >= max_items:
+            break
+    return items[:max_items]
+
+
+def _repaired_text(text: str, record: DocumentRecord, repair: str) -> str:
+    if repair == "never" or importlib.util.find_spec("mrtext.repair") is None:
+        return text
+    if repair == "auto" and not record.repaired:
+        return text
+    import mrtext.repair as repair_mod
+
+    fn = getattr(repair_mod, "repair", None)
+    if fn is None:  # the repair stage is not (fully) installed: cues are OCR-tolerant anyway
+        return text
+    try:
+        result: Any = fn(text)
+    except Exception as exc:  # a failed repair must not lose the document's relations
+        log.warning("repair failed for %s (%s); matching cues on the original text", record.id, exc)
+        return text
+    return str(result.text)
+
+
+def _mentions(record: DocumentRecord, tmap: TextMap, rules: RuleSet) -> list[Mention]:
+    out: list[Mention] = []
+    for e in sorted(record.entities, key=lambda e: (e.start, -e.end)):
+        if e.label not in rules.mention_labels:
+            continue
+        s, t = tmap.to_work(e.start), tmap.to_work(e.end)
+        value = (e.value or e.text).strip()
+        ref: NodeRef | None
+        if e.label == "DIARY_NUMBER":
+            ref = NodeRef("dnr", normalise_dnr(value))
+        elif e.label == "PROGRAM":
+            ref = None if value.lower() in rules.subject_aliases else NodeRef("program", " ".join(value.split()))
+        else:
+            ref = NodeRef("external", " ".join(value.split()))
+        out.append(Mention(s, t, e.label, ref))
+    # "Program X (Dnr 434-21/2017)": the diary number belongs to the program named just before it
+    kept: list[Mention] = []
+    for m in out:
+        prev = kept[-1] if kept else None
+        if (
+            m.label == "DIARY_NUMBER"
+            and prev is not None
+            and prev.label == "PROGRAM"
+            and prev.ref is not None
+            and prev.ref.diary_number is None
+            and 0 <= m.start - prev.end <= rules.dnr_attach_window
+            and m.ref is not None
+        ):
+            prev.ref = replace(prev.ref, diary_number=m.ref.value)
+            prev.end = max(prev.end, m.end)
+            continue
+        kept.append(m)
+    return kept
+
+
+def _subject(
+    record: DocumentRecord, skel: str, mentions: list[Mention], sentences: list[tuple[int, int]], rules: RuleSet
+) -> NodeRef:
+    if record.doc_type == "program":
+        return NodeRef("doc", record.id)
+    programs = [m for m in mentions if m.label == "PROGRAM" and m.ref is not None]
+    first_sentence_end = sentences[0][1] if sentences else 0
+    for m in programs:
+        if m.start < first_sentence_end:
+            assert m.ref is not None
+            return m.ref
+    for pat in rules.subject_cues:
+        for cue in pat.finditer(skel):
+            s_end = _sentence_of(sentences, cue.start())[1]
+            for m in programs:
+                if cue.end() <= m.start < s_end:
+                    assert m.ref is not None
+                    return m.ref
+    return NodeRef("doc", record.id)
+
+
+def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
+    i = bisect.bisect_right(sentences, (pos, 1 << 62)) - 1
+    if i >= 0 and sentences[i][0] <= pos < max(sentences[i][1], sentences[i][0] + 1):
+        return sentences[i]
+    return (pos, pos)
+
+
+def _cue_matches(rule: Rule, skel: str, limit: int) -> list[tuple[int, int]]:
+    found: list[tuple[int, int]] = []
+    for pat in rule.patterns:
+        found.extend(m.span() for m in pat.finditer(skel, 0, limit))
+    found.sort(key=lambda span: (span[0], -span[1]))
+    kept: list[tuple[int, int]] = []
+    for s, e in found:  # overlapping cues of one rule count once (the longest, leftmost)
+        if kept and s < kept[-1][1]:
+            continue
+        kept.append((s, e))
+    return kept
+
+
+def _excluded(ctx: _Context, start: int, end: int) -> bool:
+    gap = ctx.skel[start:end]
+    return any(p.search(gap) for p in ctx.rules.exclusions)
+
+
+def _endpoints(ctx: _Context, role: str | None, rule: Rule, cue: tuple[int, int]) -> list[_Endpoint]:
+    if role is None:
+        return []
+    sent = _sentence_of(ctx.sentences, cue[0])
+    labels = set(rule.labels or ctx.rules.mention_labels)
+
+    def usable(m: Mention) -> bool:
+        return m.label in labels
+
+    def ep(m: Mention) -> _Endpoint:
+        return _Endpoint(m.ref or ctx.subject, m.start, m.end, m)
+
+    if role == "document":
+        return [_Endpoint(NodeRef("doc", ctx.record.id), cue[0], cue[1])]
+    if role == "subject":
+        return [_Endpoint(ctx.subject, cue[0], cue[1])]
+    if role == "own_dnr":
+        dnr = ctx.record.diary_number
+        return [_Endpoint(NodeRef("dnr", normalise_dnr(dnr)), cue[0], cue[1])] if dnr else []
+    if role == "before":
+        before = [m for m in ctx.mentions if sent[0] <= m.start and m.end <= cue[0] and usable(m)]
+        before = [m for m in before if not _excluded(ctx, m.end, cue[0])]
+        return [ep(before[-1])] if before else []
+    if role == "after":
+        after = [m for m in ctx.mentions if cue[1] <= m.start and m.end <= sent[1] + 1 and usable(m)]
+        return [ep(m) for m in after if not _excluded(ctx, cue[1], m.start)]
+    if role == "serial":
+        m = ctx.rules.serial_pattern.search(ctx.work, cue[1], max(sent[1], cue[1] + 40))
+        if not m:
+            return []
+        title = (rule.target_title or "{serial}").format(serial=m.group(1))
+        return [_Endpoint(NodeRef("external", title, doc_type=rule.target_type), m.start(), m.end())]
+    if role == "items":
+        out: list[_Endpoint] = []
+        for s, e in list_items(ctx.work, cue[1]):
+            inside = [m for m in ctx.mentions if s <= m.start < e and usable(m)]
+            if inside:
+                out.append(_Endpoint(inside[0].ref or ctx.subject, s, e, inside[0]))
+            elif rule.item_template:
+                item = " ".join(ctx.work[s:e].split()).rstrip(".,;:")
+                item = item[:1].lower() + item[1:]
+                out.append(_Endpoint(NodeRef(rule.item_kind, rule.item_template.format(item=item)), s, e))
+        return out
+    return []
+
+
+def _add(ctx: _Context, rule: Rule, src: _Endpoint, tgt: _Endpoint, cue: tuple[int, int]) -> None:
+    src_ref, tgt_ref = src.ref, tgt.ref
+    if rule.target_type and tgt_ref.kind in {"dnr", "external"} and tgt_ref.doc_type is None:
+        tgt_ref = replace(tgt_ref, doc_type=rule.target_type)
+    if src_ref.key == tgt_ref.key:
+        return
+    key = (rule.type, src_ref.key, tgt_ref.key)
+    if key in ctx.out:
+        return
+    if "items" in (rule.source, rule.target):  # a list item far below its cue: the item is the evidence
+        item = src if rule.source == "items" else tgt
+        ws, we = item.start, item.end
+    else:
+        ws, we = min(cue[0], src.start, tgt.start), max(cue[1], src.end, tgt.end)
+    s, e = ctx.tmap.to_original(ws, we)
+    for end in (src, tgt):
+        if end.mention is not None:
+            end.mention.used = True
+    ctx.out[key] = Relation(
+        type=rule.type,
+        source=src_ref.key,
+        target=tgt_ref.key,
+        evidence_start=s,
+        evidence_end=e,
+        confidence=rule.confidence,
+        evidence_text=ctx.text[s:e],
+        target_kind=_KIND_OF_REF.get(tgt_ref.kind, "external"),
+    )
+
+
+def _apply(ctx: _Context, rule: Rule) -> None:
+    if rule.doc_types and ctx.record.doc_type not in rule.doc_types:
+        return
+    if rule.scope == "document":
+        _references(ctx, rule)
+        return
+    limit = ctx.rules.header_chars if rule.scope == "header" else len(ctx.skel)
+    for cue in _cue_matches(rule, ctx.skel, limit):
+        sources = _endpoints(ctx, rule.source, rule, cue) or _endpoints(ctx, rule.fallback_source, rule, cue)
+        targets = _endpoints(ctx, rule.target, rule, cue) or _endpoints(ctx, rule.fallback_target, rule, cue)
+        for src in sources:
+            for tgt in targets:
+                _add(ctx, rule, src, tgt, cue)
+
+
+def _identity(ref: NodeRef) -> set[str]:
+    """Keys under which two references in one document name the same thing (title or diary number)."""
+    out = set()
+    if ref.kind in {"program", "external"}:
+        out.add("t:" + title_key(ref.value))
+    if ref.diary_number:
+        out.add("d:" + dnr_core(ref.diary_number))
+    if ref.kind == "doc":
+        out.add("doc:" + ref.value)
+    return out
+
+
+def _references(ctx: _Context, rule: Rule) -> None:
+    own = dnr_core(ctx.record.diary_number) if ctx.record.diary_number else None
+    linked = {i for rel in ctx.out.values() for end in (rel.source, rel.target) for i in _identity(parse_ref(end))}
+    subject_ids = _identity(ctx.subject)
+    for m in ctx.mentions:
+        ref = m.ref or ctx.subject
+        if m.label not in (rule.labels or ctx.rules.mention_labels) or ref.kind == "doc":
+            continue
+        if ref.kind == "dnr" and own is not None and dnr_core(ref.value) == own:
+            continue
+        ids = _identity(ref)
+        # what the document is about counts as cited even when a rule linked it; others only once
+        if ids & linked and not ids & subject_ids:
+            continue
+        linked |= ids
+        subject_ids -= ids
+        doc = _Endpoint(NodeRef("doc", ctx.record.id), m.start, m.end)
+        _add(ctx, rule, doc, _Endpoint(ref, m.start, m.end, m), (m.start, m.end))
+
+
+def find_relations(
+    record: DocumentRecord,
+    text: str,
+    *,
+    rules: RuleSet | None = None,
+    repaired: str | None = None,
+    repair: str = "auto",
+) -> list[Relation]:
+    """Find the relations one document states, with evidence spans in ``text`` (the original).
+
+    Args:
+        record: the document's extraction (entities with offsets into ``text``).
+        text: the original text of the document.
+        rules: a rule set (default: the packaged ``rules/relations.json``).
+        repaired: the repaired text of a scan, if the caller has it; cues are matched on it.
+        repair: when ``repaired`` is not given: ``"auto"`` repairs records marked ``repaired``
+            with :mod:`mrtext.repair` if it is installed, ``"always"`` repairs every text, ``"never"`` none.
+
+    Returns:
+        Relations whose ``source``/``target`` are node references (``doc:…``, ``program:…``, ``dnr:…``,
+        ``external:…``), most specific rule first, one per (type, source, target).
+
+    An empty text gives an empty list.
+    """
+    if not text.strip():
+        return []
+    rs = rules or load_rules()
+    work = repaired if repaired is not None else _repaired_text(text, record, repair)
+    tmap = TextMap(text, work)
+    skel = skeleton(work)
+    mentions = _mentions(record, tmap, rs)
+    sentences = sentence_spans(work)
+    subject = _subject(record, skel, mentions, sentences, rs)
+    ctx = _Context(record, text, work, skel, tmap, rs, mentions, sentences, subject)
+    for rule in rs.rules:
+        _apply(ctx, rule)
+    return list(ctx.out.values())
+
+
+def relations_for(records: Iterable[tuple[DocumentRecord, str]], **kwargs: Any) -> list[DocumentRecord]:
+    """Fill ``record.relations`` for each (record, text) pair and return the records."""
+    out = []
+    for record, text in records:
+        record.relations = find_relations(record, text, **kwargs)
+        out.append(record)
+    return out

@@ -1,0 +1,236 @@
+"""The document graph on the sample corpus: relations, entity resolution, consistency, queries."""
+
+from __future__ import annotations
+
+import json
+
+import networkx as nx
+import pytest
+
+from mrtext.corpus import Corpus
+from mrtext.errors import BadArgumentsError, InputFileError
+from mrtext.graph import (
+    Resolver,
+    build_graph,
+    find_node,
+    find_relations,
+    lineage,
+    records_from_gold,
+    responders,
+    score_relations,
+)
+from mrtext.graph.keys import dnr_core
+from mrtext.graph.rules import RuleSet
+from mrtext.model import DocumentRecord, Entity
+
+MR = "Stockholms stads program för de mänskliga rättigheterna"
+
+
+@pytest.fixture(scope="module")
+def G(corpus: Corpus) -> nx.MultiDiGraph:
+    return build_graph(records_from_gold(corpus))
+
+
+def _targets(G: nx.MultiDiGraph, u: str, typ: str) -> list[str]:
+    return [v for _, v, k in G.out_edges(u, keys=True) if k == typ]
+
+
+def _sources(G: nx.MultiDiGraph, v: str, typ: str) -> list[str]:
+    return [u for u, _, k in G.in_edges(v, keys=True) if k == typ]
+
+
+def _cores(G: nx.MultiDiGraph, n: str) -> set[str]:
+    return {dnr_core(d) for d in G.nodes[n].get("diary_numbers") or []}
+
+
+def _by_dnr(G: nx.MultiDiGraph, dnr: str) -> str:
+    nodes = [n for n in G if dnr_core(dnr) in _cores(G, n)]
+    assert len(nodes) == 1, (dnr, nodes)  # one node per case, however the number is written
+    return nodes[0]
+
+
+def test_remissvar_002_responds_to_ks_2023_1159(G: nx.MultiDiGraph) -> None:
+    target = _by_dnr(G, "KS 2023/1159")
+    assert _targets(G, "doc:002", "responds_to") == [target]
+    assert G.nodes[target]["kind"] == "external" and G.nodes[target]["doc_type"] == "remiss"
+    ev = G.edges["doc:002", target, "responds_to"]
+    assert "KS 2023/1159" in ev["evidence_text"] and ev["doc"] == "002"
+
+
+def test_remissvar_004_responds_to_ks_2025_1616(G: nx.MultiDiGraph) -> None:
+    assert _targets(G, "doc:004", "responds_to") == [_by_dnr(G, "KS 2025/1616")]
+    assert [r["id"] for r in responders(G, "2025/1616")] == ["doc:004"]
+
+
+def test_mr_program_replaces_the_four_listed_programs(G: nx.MultiDiGraph) -> None:
+    mr = find_node(G, MR)
+    replaced = _targets(G, mr, "replaces")
+    assert {c for n in replaced for c in _cores(G, n)} == {
+        "171-116/2017",
+        "171-1526/2016",
+        "434-21/2017",
+        "2018/000070",
+    }
+    assert len(replaced) == 4
+
+
+def test_equality_program_is_one_node_across_documents(G: nx.MultiDiGraph) -> None:
+    # 002 writes "Dnr 434-\n21/2017", 004 "dnr KS 434-21/2017", 003 the title without years
+    eq = _by_dnr(G, "434-21/2017")
+    assert "KS 434-21/2017" in G.nodes[eq]["diary_numbers"]
+    assert find_node(G, MR) in _sources(G, eq, "replaces")
+    assert find_node(G, "Handlingsplan för ett jämställt Stockholm 2030") in _sources(G, eq, "replaces")
+    assert "doc:003" in _sources(G, eq, "references")
+    assert find_node(G, "Program för ett jämställt Stockholm") == eq
+
+
+def test_lgbtq_program_replaced_is_the_one_in_the_interpellation_reply(G: nx.MultiDiGraph) -> None:
+    lgbtq = _by_dnr(G, "171-116/2017")
+    assert find_node(G, MR) in _sources(G, lgbtq, "replaces")
+    assert lgbtq in _targets(G, "doc:000", "references")
+    assert lgbtq in _targets(G, "doc:003", "references")
+
+
+def test_equality_action_plan_is_part_of_the_mr_program(G: nx.MultiDiGraph) -> None:
+    plan = find_node(G, "Handlingsplan för ett jämställt Stockholm 2030")
+    mr = find_node(G, MR)
+    assert mr in _targets(G, plan, "part_of")
+    docs = {ev["doc"] for ev in G.edges[plan, mr, "part_of"]["evidence"]}
+    assert docs == {"002", "004"}  # stated in both: the list of plans to come, and "tillhör stadens MR-program"
+
+
+def test_interpellation_reply_responds_to_the_interpellation(G: nx.MultiDiGraph) -> None:
+    (target,) = _targets(G, "doc:000", "responds_to")
+    assert G.nodes[target]["doc_type"] == "interpellation" and "2017:18" in G.nodes[target]["title"]
+
+
+def test_nodes_carry_metadata(G: nx.MultiDiGraph, corpus: Corpus) -> None:
+    for doc in corpus.documents:
+        data = G.nodes[f"doc:{doc.id}"]
+        assert data["kind"] == "document" and data["doc_type"] == doc.manifest["doc_type"]
+        assert data["path"] == doc.path
+    kinds = {d["kind"] for _, d in G.nodes(data=True)}
+    assert kinds == {"document", "program", "external"}
+    for _, _, d in G.edges(data=True):
+        assert 0 < d["confidence"] <= 1
+        ev_doc = corpus.by_id(d["doc"])
+        assert ev_doc.text[d["evidence_start"] : d["evidence_end"]] == d["evidence_text"]
+
+
+def test_consistency_warns_about_the_program_replaced_twice(G: nx.MultiDiGraph) -> None:
+    warnings = G.graph["warnings"]
+    assert any("434-21/2017" in w or "jämställt Stockholm 2018-2022" in w for w in warnings)
+    assert not any("replaces itself" in w or "cycle" in w for w in warnings)
+
+
+def test_lineage_in_date_order(G: nx.MultiDiGraph) -> None:
+    lin = lineage(G, "Program för ett jämställt Stockholm")
+    assert {n["title"] for n in lin.replaced_by} >= {MR, "Handlingsplan för ett jämställt Stockholm 2030"}
+    assert lin.replaced == []
+    years = [n.get("years", [9999])[0] for n in lin.chain]
+    assert years == sorted(years)
+    back = lineage(G, "Handlingsplan för ett jämställt Stockholm 2030")
+    assert [n["id"] for n in back.replaced] == [lin.node["id"]]
+    with pytest.raises(BadArgumentsError):
+        lineage(G, "Program för cykelparkering i Luleå")
+
+
+def test_gold_entities_score_above_target(G: nx.MultiDiGraph, corpus: Corpus) -> None:
+    table = score_relations(G, corpus.gold_relations).table()
+    assert table["overall"]["f1"] >= 0.85
+    for typ in ("replaces", "responds_to", "part_of", "references"):
+        assert table[typ]["tp"] > 0
+
+
+def test_scanned_text_cues_match_raw_and_repaired_alike(corpus: Corpus) -> None:
+    # 004 writes "ersétter" and "tillhor" in the scan; the repaired text the same words correctly
+    doc = corpus.by_id("004")
+    (rec,) = records_from_gold(corpus, [doc])
+    assert doc.gold_repair is not None
+    raw = find_relations(rec, doc.text, repair="never")
+    fixed = find_relations(rec, doc.text, repaired=doc.gold_repair)
+    assert {(r.type, r.source, r.target) for r in raw} == {(r.type, r.source, r.target) for r in fixed}
+    assert {r.type for r in fixed} >= {"responds_to", "replaces", "part_of"}
+    for r in fixed:  # evidence found on the repaired text points into the original scan
+        assert r.evidence_start is not None and r.evidence_end is not None
+        assert doc.text[r.evidence_start : r.evidence_end] == r.evidence_text
+        assert r.evidence_text and r.evidence_text.strip()
+
+
+def test_find_relations_empty_text_gives_nothing() -> None:
+    assert find_relations(DocumentRecord(id="x"), "") == []
+    assert find_relations(DocumentRecord(id="x"), "   \n") == []
+
+
+def test_passive_and_negated_cues() -> None:
+    text = (
+        "Strategi för romsk inkludering ersätts av Program för mänskliga rättigheter. "
+        "Programmet ersätter inte Riktlinjer för nationella minoriteter."
+    )
+    names = [
+        "Strategi för romsk inkludering",
+        "Program för mänskliga rättigheter",
+        "Riktlinjer för nationella minoriteter",
+    ]
+    ents = [Entity("PROGRAM", n, text.index(n), text.index(n) + len(n), n) for n in names]
+    rels = find_relations(DocumentRecord(id="d", doc_type="rapport", entities=ents), text)
+    replaces = {(r.source, r.target) for r in rels if r.type == "replaces"}
+    assert replaces == {("program:Program för mänskliga rättigheter", "program:Strategi för romsk inkludering")}
+
+
+@pytest.mark.parametrize(
+    ("keys", "clusters"),
+    [
+        (["dnr:434-21/2017", "dnr:KS 434-21/2017", "dnr:Dnr KS 434-21/2017"], 1),
+        (["dnr:KS 2023/1159", "dnr:SN 2023/1159"], 2),  # same number at two authorities
+        (["dnr:KS 2023/1159", "dnr:SN 2023/1159", "dnr:2023/1159"], 3),  # a bare number is ambiguous then
+        (
+            [
+                "program:Program för ett jämställt Stockholm 2018-2022",
+                "program:Program för ett jämställt Stockholm",
+                "program:Stockholms stads program för ett jämställt Stockholm 2018-2022",
+            ],
+            1,
+        ),
+        (
+            [
+                "program:Program för ett jämställt Stockholm 2013-2016",
+                "program:Program för ett jämställt Stockholm 2018-2022",
+            ],
+            2,
+        ),  # two periods, two programs
+        (["program:Program för ett jämställt Stockholm", "program:Handlingsplan för ett jämställt Stockholm"], 2),
+        (["program:Stockholms stads program för de mänskliga rättigheterna", "program:MR-programmet"], 1),
+        (
+            [
+                "program:Program för lika rättigheter och möjligheter oavsett sexuell läggning, könsidentitet "
+                "eller könsuttryck",
+                "program:Program för lika rättigheter och möjligheter oavsett sexuell läggning, "
+                "könsidentitet och könsuttryck",
+            ],
+            1,
+        ),
+        (
+            [
+                "program:Program för ett jämställt Stockholm | dnr:KS 1/2017",
+                "program:Program för ett jämställt Stockholm | dnr:KS 2/2021",
+            ],
+            2,
+        ),  # different numbers
+        (["doc:a | dnr:KS 5/2020", "doc:b | dnr:KS 5/2020"], 2),  # two corpus documents never merge
+    ],
+)
+def test_resolution(keys: list[str], clusters: int) -> None:
+    r = Resolver()
+    for k in keys:
+        r.add(k)
+    assert len(set(r.resolve().values())) == clusters
+
+
+def test_rules_are_validated() -> None:
+    data = json.loads(
+        (__import__("importlib.resources").resources.files("mrtext.graph") / "rules/relations.json").read_text("utf-8")
+    )
+    data["rules"][0]["source"] = "somewhere"
+    with pytest.raises(InputFileError):
+        RuleSet.from_dict(data)
