@@ -71,6 +71,7 @@ SETTINGS_SPACE: dict[str, Sequence[Any]] = {
     "noise": (0.0, 6.0, 12.0),
     "rotation": (-0.6, -0.3, 0.0, 0.3, 0.6),
     "threshold": (False, False, True),
+    "ink": (0, 0, 3),
 }
 """The values page settings are drawn from (uniformly, per page)."""
 
@@ -98,13 +99,14 @@ class RenderSettings:
     noise: float
     rotation: float
     threshold: bool
+    ink: int
     seed: str
 
     @property
     def font_px(self) -> int:
         """Font size in pixels at the page resolution.
 
-        >>> RenderSettings("DejaVuSerif", 300, 12, 0, 0, 0, False, "x").font_px
+        >>> RenderSettings("DejaVuSerif", 300, 12, 0, 0, 0, False, 0, "x").font_px
         50
         """
         return round(self.points / 72 * self.dpi)
@@ -238,7 +240,7 @@ def line_centers(settings: RenderSettings, count: int) -> list[float]:
 
 
 def render_page(page: PageLayout) -> Image.Image:
-    """Render and degrade one page: black text on white, rotation, blur, noise, and optional thresholding.
+    """Render and degrade one page: black text on white, ink spread, rotation, blur, noise, optional thresholding.
 
     The result is a grayscale image, byte-identical for identical settings and lines.
     """
@@ -249,6 +251,8 @@ def render_page(page: PageLayout) -> Image.Image:
     for line, centre in zip(page.lines, line_centers(s, len(page.lines)), strict=True):
         if line:
             draw.text((s.margin, centre), line, font=font, fill=0, anchor="lm")
+    if s.ink:
+        image = image.filter(ImageFilter.MinFilter(s.ink))
     if s.rotation:
         image = image.rotate(s.rotation, resample=Image.Resampling.BICUBIC, fillcolor=255)
     if s.blur:
@@ -278,7 +282,7 @@ def align_words(words: Iterable[OcrWord], page: PageLayout) -> list[str]:
     Words farther than half a line from every line (specks read as text) are dropped; a
     rendered line that received no word gives ``""``.
 
-    >>> settings = RenderSettings("DejaVuSerif", 200, 10, 0, 0, 0, False, "doc")
+    >>> settings = RenderSettings("DejaVuSerif", 200, 10, 0, 0, 0, False, 0, "doc")
     >>> page = PageLayout(1, settings, ["är för", "öppen"])
     >>> y0, y1 = line_centers(settings, 2)
     >>> w = [OcrWord("for", (300, int(y0) - 10, 40, 20), 90), OcrWord("ar", (200, int(y0) - 10, 40, 20), 90),

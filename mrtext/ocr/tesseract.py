@@ -168,6 +168,10 @@ class TesseractEngine:
 
     def recognize(self, image: ImageInput, *, renderers: tuple[str, ...] = ()) -> OcrPage:
         """Run Tesseract on one page image (a file is passed as is; a decoded image goes through a fast temp file)."""
+        return page_from_outputs(self.run(image, renderers=renderers), engine=self.label)
+
+    def run(self, image: ImageInput, *, renderers: tuple[str, ...] = ()) -> dict[str, str]:
+        """Tesseract's raw outputs for one page by kind: ``txt``, ``tsv`` and the renderers asked for."""
         unknown = set(renderers) - set(RENDERERS)
         if unknown:
             raise ValueError(f"unknown renderers: {sorted(unknown)}")
@@ -176,13 +180,11 @@ class TesseractEngine:
             source = image if isinstance(image, Path) else write_temp_image(image, tmpdir)
             base = tmpdir / "out"
             self._run(self.command(source, base, renderers))
-            outputs = {
-                kind: (base.with_suffix("." + _OUTPUT_FILES[kind])).read_text("utf-8") for kind in ("txt", "tsv")
-            }
-            for kind in renderers:
+            outputs = {}
+            for kind in ("txt", "tsv", *renderers):
                 text = base.with_suffix("." + _OUTPUT_FILES[kind]).read_text("utf-8")
-                outputs[kind] = text.replace(str(source), IMAGE_PLACEHOLDER)
-        return page_from_outputs(outputs, engine=self.label)
+                outputs[kind] = text.replace(str(source), IMAGE_PLACEHOLDER) if kind in RENDERERS else text
+        return outputs
 
     def _run(self, cmd: list[str]) -> None:
         env = dict(os.environ)
