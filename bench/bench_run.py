@@ -83,14 +83,18 @@ MONTHS = [
 
 
 def _sentences() -> list[str]:
-    """Sentences of the shipped corpus texts (clean ones: the scans would skew repair)."""
+    """Sentences of the shipped corpus texts; only clean ones (scans would make every document 'damaged')."""
     out: list[str] = []
-    for path in sorted(CORPORA.glob("*/source/*.txt")):
-        text = path.read_text(encoding="utf-8", errors="replace")
-        for s in re.split(r"(?<=[.!?])\s+", text):
-            s = " ".join(s.split())
-            if 30 <= len(s) <= 400:
-                out.append(s)
+    for manifest in sorted(CORPORA.glob("*/manifest.jsonl")):
+        for line in manifest.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line) if line.strip() else {}
+            if not row or row.get("scanned") or not (manifest.parent / row.get("file", "-")).is_file():
+                continue
+            text = (manifest.parent / row["file"]).read_text(encoding="utf-8", errors="replace")
+            for s in re.split(r"(?<=[.!?])\s+", text):
+                s = " ".join(s.split())
+                if 30 <= len(s) <= 400:
+                    out.append(s)
     return out
 
 

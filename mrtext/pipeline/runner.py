@@ -123,6 +123,9 @@ class _Run:
         self.fresh: list[str] = []
         self.cached = 0
         self.warnings: list[str] = []
+        self.expected: dict[Path, str] = {}  # per-document output file -> relpath of its document
+        self.repaired: set[str] = set()
+        self.n_changes = 0
         self.timings: dict[str, float] = {}
 
     def _progress(self, items: Iterable[T], total: int, desc: str) -> Iterable[T]:
@@ -180,23 +183,24 @@ class _Run:
         self._write_document_outputs(result, force=fresh)
 
     def _write_document_outputs(self, result: DocumentResult, *, force: bool) -> None:
+        """Write ``repaired/`` and ``changes/`` files, then drop the bulky parts from memory (they are on disk)."""
         if result.repaired_text is not None:
             target = self.out_dir / "repaired" / repaired_name(result.relpath)
+            self.expected[target] = result.relpath
             if force or not target.exists():
                 atomic_write(target, result.repaired_text)
+            self.repaired.add(result.relpath)
         if result.changes:
             target = self.out_dir / "changes" / f"{result.relpath}.jsonl"
+            self.expected[target] = result.relpath
             if force or not target.exists():
                 atomic_write(target, "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in result.changes))
+            self.n_changes += len(result.changes)
+        result.repaired_text, result.changes = None, []
 
     def _remove_stale_outputs(self) -> int:
         """Delete per-document outputs of documents that are gone or no longer repaired."""
-        expected = set()
-        for r in self.results.values():
-            if r.repaired_text is not None:
-                expected.add(self.out_dir / "repaired" / repaired_name(r.relpath))
-            if r.changes:
-                expected.add(self.out_dir / "changes" / f"{r.relpath}.jsonl")
+        expected = {p for p, rel in self.expected.items() if rel in self.results}
         removed = 0
         for sub in ("repaired", "changes"):
             folder = self.out_dir / sub
@@ -421,9 +425,9 @@ def run_pipeline(
                 "ok": len(run.results),
                 "failed": len(run.failures),
                 "skipped": len(found.skipped),
-                "repaired": sum(1 for r in run.results.values() if r.repaired_text is not None),
+                "repaired": len(run.repaired),
                 "damaged": sum(1 for r in run.results.values() if r.damaged),
-                "changes": sum(len(r.changes) for r in run.results.values()),
+                "changes": run.n_changes,
                 "records": len(records),
                 "entities": {label: entity_counts.get(label, 0) for label in ENTITY_LABELS},
                 "relations": {t: relation_counts.get(t, 0) for t in RELATION_TYPES},
@@ -441,8 +445,8 @@ def run_pipeline(
             "outputs": {
                 "extractions": "extractions.jsonl",
                 "graph": graph["files"],
-                "repaired": "repaired/" if any(r.repaired_text for r in run.results.values()) else None,
-                "changes": "changes/" if any(r.changes for r in run.results.values()) else None,
+                "repaired": "repaired/" if run.repaired else None,
+                "changes": "changes/" if run.n_changes else None,
             },
             "versions": _versions(options.backend),
         }

@@ -99,6 +99,8 @@ def _change_dict(change: Any) -> dict[str, Any]:
         return dataclasses.asdict(change)
     if hasattr(change, "to_dict"):
         return dict(change.to_dict())
+    if hasattr(change, "_asdict"):  # a NamedTuple
+        return dict(change._asdict())
     return dict(change)
 
 
