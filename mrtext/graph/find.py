@@ -131,13 +131,17 @@ def list_items(text: str, pos: int, *, max_items: int = 40, max_words: int = 22)
             lines.append((off, line))
             off += len(line)
         bulleted = [i for i, (_, ln) in enumerate(lines) if _BULLET.match(ln)]
+        stop = False
         if bulleted:
             groups: list[list[tuple[int, str]]] = []
             for i, ln in enumerate(lines):
                 if i in bulleted or not groups:
                     groups.append([ln])
-                else:
+                elif re.match(r"\s*[a-zåäö0-9(]", ln[1]):  # a wrapped item continues in lower case
                     groups[-1].append(ln)
+                else:  # a capitalised line after the items: the list is over
+                    stop = True
+                    break
         else:
             words = para.group().split()
             if len(words) > max_words or (para.group().rstrip().endswith(".") and len(words) > 8):
@@ -156,7 +160,7 @@ def list_items(text: str, pos: int, *, max_items: int = 40, max_words: int = 22)
                 return items
             if end > start:
                 items.append((start, end))
-        if len(items) >= max_items:
+        if len(items) >= max_items or stop:
             break
     return items[:max_items]
 
@@ -194,6 +198,15 @@ def _mentions(record: DocumentRecord, tmap: TextMap, rules: RuleSet) -> list[Men
         else:
             ref = NodeRef("external", " ".join(value.split()))
         out.append(Mention(s, t, e.label, ref))
+    taken = [(m.start, m.end) for m in out]
+    for pat in rules.documents:
+        for dm in pat.pattern.finditer(tmap.work):
+            if any(s < dm.end() and dm.start() < t for s, t in taken):
+                continue
+            taken.append(dm.span())
+            ref = NodeRef("external", pat.render(dm), doc_type=pat.doc_type)
+            out.append(Mention(dm.start(), dm.end(), pat.label, ref))
+    out.sort(key=lambda m: (m.start, -m.end))
     # "Program X (Dnr 434-21/2017)": the diary number belongs to the program named just before it
     kept: list[Mention] = []
     for m in out:
@@ -292,6 +305,22 @@ def _endpoints(ctx: _Context, role: str | None, rule: Rule, cue: tuple[int, int]
             return []
         title = (rule.target_title or "{serial}").format(serial=m.group(1))
         return [_Endpoint(NodeRef("external", title, doc_type=rule.target_type), m.start(), m.end())]
+    if role == "phrase":
+        end = sent[1] if sent[1] > cue[1] else len(ctx.work)
+        words = ctx.work[cue[1] : end].split()[:30]
+        rest = " ".join(words).strip(" .,;:")
+        if not rest:
+            return []
+        title = (rule.phrase_title or "{phrase}").format(phrase=rest)
+        return [
+            _Endpoint(
+                NodeRef("external", title, doc_type=rule.target_type),
+                cue[0],
+                cue[1] + len(ctx.work[cue[1] : end].rstrip()),
+            )
+        ]
+    if role == "mentions":
+        return [ep(m) for m in ctx.mentions if usable(m)]
     if role == "items":
         out: list[_Endpoint] = []
         for s, e in list_items(ctx.work, cue[1]):
@@ -340,12 +369,19 @@ def _apply(ctx: _Context, rule: Rule) -> None:
     if rule.doc_types and ctx.record.doc_type not in rule.doc_types:
         return
     if rule.scope == "document":
-        _references(ctx, rule)
+        if rule.target == "mentions":
+            _references(ctx, rule)
+            return
+        for src in _endpoints(ctx, rule.source, rule, (0, 0)):
+            for tgt in _endpoints(ctx, rule.target, rule, (src.start, src.end)):
+                _add(ctx, rule, src, tgt, (src.start, src.end))
         return
     limit = ctx.rules.header_chars if rule.scope == "header" else len(ctx.skel)
     for cue in _cue_matches(rule, ctx.skel, limit):
         sources = _endpoints(ctx, rule.source, rule, cue) or _endpoints(ctx, rule.fallback_source, rule, cue)
         targets = _endpoints(ctx, rule.target, rule, cue) or _endpoints(ctx, rule.fallback_target, rule, cue)
+        if rule.max_targets is not None:
+            targets = targets[: rule.max_targets]
         for src in sources:
             for tgt in targets:
                 _add(ctx, rule, src, tgt, cue)

@@ -132,26 +132,35 @@ _HEADS: Final = (
     "föreskrift",
     "reglemente",
     "vision",
+    "motion",
+    "interpellation",
+    "protokoll",
+    "beslut",
+    "tjänsteskrivelse",
+    "tjänsteutlåtande",
+    "yttrande",
+    "rapport",
 )
 
 
 def head_word(key: str) -> str:
-    """The kind of steering document a title names (its head noun), used to block resolution.
+    """The kind of document a title names (its first head noun), used to block resolution; ``""`` if none.
 
     A *program* and a *handlingsplan* on the same topic are different documents, so they never
     share a block.
 
     >>> head_word("program för ett jämställt stockholm"), head_word("handlingsplan för ett jämställt stockholm")
     ('program', 'handlingsplan')
-    >>> head_word("hbtq policy"), head_word("strategi för romsk inkludering")
-    ('policy', 'strategi')
+    >>> head_word("hbtq policy"), head_word("kultur och föreningsnämndens protokoll 03 24")
+    ('policy', 'protokoll')
+    >>> head_word("checklista för en hållbar utveckling")
+    ''
     """
-    words = key.split()
-    for w in words[:3]:
+    for w in key.split():
         h = _head_of(w)
         if h:
             return h
-    return words[0] if words else ""
+    return ""
 
 
 def _head_of(word: str) -> str | None:

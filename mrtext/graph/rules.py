@@ -24,9 +24,94 @@ from mrtext.errors import InputFileError
 from mrtext.graph.textmap import skeleton
 from mrtext.model import RELATION_TYPES
 
-__all__ = ["Rule", "RuleSet", "compile_cue", "load_rules"]
+__all__ = ["DocPattern", "Rule", "RuleSet", "compile_cue", "load_rules", "swedish_date"]
 
-ROLES = ("document", "subject", "before", "after", "items", "own_dnr", "serial", "mentions")
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "januari"),
+            ("feb", "februari"),
+            ("mar", "mars"),
+            ("apr", "april"),
+            ("maj",),
+            ("jun", "juni"),
+            ("jul", "juli"),
+            ("aug", "augusti"),
+            ("sep", "sept", "september"),
+            ("okt", "oktober"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        1,
+    )
+    for m in names
+}
+
+
+def swedish_date(text: str) -> str:
+    """ISO form of a Swedish date (``den 24 mars 2010`` → ``2010-03-24``); other text is returned as is.
+
+    >>> swedish_date("den 24 mars 2010"), swedish_date("2020-01-27"), swedish_date("3 dec. 2017")
+    ('2010-03-24', '2020-01-27', '2017-12-03')
+    """
+    m = re.fullmatch(r"(?:den\s+)?(\d{1,2})\s+([a-zåäö]+)\.?\s+(\d{4})", text.strip().lower())
+    if m and m.group(2) in _MONTHS:
+        return f"{m.group(3)}-{_MONTHS[m.group(2)]:02d}-{int(m.group(1)):02d}"
+    return text.strip()
+
+
+@dataclass(slots=True)
+class DocPattern:
+    """A cited document the extraction does not label (a decision, minutes, an official report)."""
+
+    id: str
+    pattern: re.Pattern[str]
+    title: str
+    doc_type: str = "other"
+    label: str = "DOCUMENT"
+    description: str = ""
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], shared: dict[str, str]) -> DocPattern:
+        """Compile a pattern entry, substituting the shared sub-patterns ``{NAME}``."""
+        src = d["pattern"]
+        for name, sub in shared.items():
+            src = src.replace("{" + name + "}", sub)
+        try:
+            pat = re.compile(src)
+        except re.error as exc:
+            raise InputFileError(f"document pattern {d.get('id')!r}: {exc}") from exc
+        return cls(
+            id=d["id"],
+            pattern=pat,
+            title=d["title"],
+            doc_type=d.get("doc_type", "other"),
+            label=d.get("label", "DOCUMENT"),
+            description=d.get("description", ""),
+        )
+
+    def render(self, m: re.Match[str]) -> str:
+        """The title of a match: ``{group}`` is the group's text (dates in ISO form), ``{group:prefix}``
+        the prefix and the text only when the group matched.
+
+        >>> p = DocPattern("x", re.compile(r"(?P<organ>\\w+s) protokoll (?P<date>.+?)(?: § (?P<para>\\d+))?$"),
+        ...                "{organ} protokoll {date}{para: § }")
+        >>> p.render(p.pattern.match("Kommunstyrelsens protokoll den 3 maj 2019"))
+        'Kommunstyrelsens protokoll 2019-05-03'
+        """
+        groups = {k: (v or "") for k, v in m.groupdict().items()}
+        if groups.get("date"):
+            groups["date"] = swedish_date(groups["date"])
+
+        def sub(t: re.Match[str]) -> str:
+            value = " ".join(groups.get(t.group(1), "").split())
+            return (t.group(2) or "") + value if value else ""
+
+        return re.sub(r"\{(\w+)(?::([^}]*))?\}", sub, self.title).strip()
+
+
+ROLES = ("document", "subject", "before", "after", "items", "own_dnr", "serial", "mentions", "phrase")
 SCOPES = ("header", "sentence", "list", "document")
 
 
@@ -41,7 +126,8 @@ def compile_cue(phrase: str) -> re.Pattern[str]:
     False
     """
     parts: list[str] = []
-    for word in phrase.split():
+    anchored = phrase.startswith("^")
+    for word in phrase.lstrip("^").split():
         if word == "...":
             parts.append(r"(?:\S+\s+){0,6}?")
             continue
@@ -50,7 +136,8 @@ def compile_cue(phrase: str) -> re.Pattern[str]:
         parts.append(body + (r"\w*" if star else "") + r"\s+")
     pattern = "".join(parts)
     pattern = pattern[: -len(r"\s+")] if pattern.endswith(r"\s+") else pattern
-    return re.compile(r"(?<!\w)" + pattern + r"(?!\w)")
+    start = r"(?:^|(?<=\n))[ \t]*(?:\d{1,2}[.)]?[ \t]+)?" if anchored else r"(?<!\w)"
+    return re.compile(start + pattern + r"(?!\w)")
 
 
 @dataclass(slots=True)
@@ -69,6 +156,8 @@ class Rule:
     fallback_target: str | None = None
     target_type: str | None = None
     target_title: str | None = None
+    phrase_title: str | None = None
+    max_targets: int | None = None
     item_template: str | None = None
     item_kind: str = "program"
     doc_types: list[str] | None = None
@@ -107,11 +196,14 @@ class RuleSet:
     dnr_attach_window: int = 16
     header_chars: int = 400
     serial_pattern: re.Pattern[str] = re.compile(r"\((?:19|20)\d\d:\d+\)")
+    documents: list[DocPattern] = field(default_factory=list)
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> RuleSet:
-        """Build a rule set from the JSON object of a rules file."""
+    def from_dict(cls, d: dict[str, Any], documents: dict[str, Any] | None = None) -> RuleSet:
+        """Build a rule set from the JSON object of a rules file (and of its document patterns file)."""
         subject = d.get("subject", {})
+        docs = documents or {}
+        shared = docs.get("shared", {})
         return cls(
             rules=[Rule.from_dict(r) for r in d["rules"]],
             mention_labels=list(d.get("mention_labels", ["PROGRAM", "DIARY_NUMBER"])),
@@ -122,21 +214,32 @@ class RuleSet:
             dnr_attach_window=int(d.get("dnr_attach_window", 16)),
             header_chars=int(d.get("header_chars", 400)),
             serial_pattern=re.compile(d.get("serial_pattern", r"\(((?:19|20)\d\d:\d+)\)")),
+            documents=[DocPattern.from_dict(p, shared) for p in docs.get("patterns", [])],
         )
+
+
+def _read(path: str | None, name: str) -> dict[str, Any]:
+    try:
+        if path is None:
+            text = resources.files("mrtext.graph").joinpath(f"rules/{name}").read_text(encoding="utf-8")
+        else:
+            text = (Path(path).parent / name if name != Path(path).name else Path(path)).read_text(encoding="utf-8")
+        data: dict[str, Any] = json.loads(text)
+    except OSError as exc:
+        raise InputFileError(f"{path or name}: cannot read relation rules: {exc.strerror or exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise InputFileError(f"{path or name}: not valid JSON: {exc}") from exc
+    return data
 
 
 @lru_cache(maxsize=8)
 def _load(path: str | None) -> RuleSet:
-    if path is None:
-        text = resources.files("mrtext.graph").joinpath("rules/relations.json").read_text(encoding="utf-8")
-    else:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise InputFileError(f"{path}: cannot read relation rules: {exc.strerror or exc}") from exc
+    main = _read(path, Path(path).name if path else "relations.json")
+    docs_name = main.get("document_patterns")
+    docs = _read(path, docs_name) if docs_name else None
     try:
-        return RuleSet.from_dict(json.loads(text))
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        return RuleSet.from_dict(main, docs)
+    except (KeyError, TypeError) as exc:
         raise InputFileError(f"{path or 'relations.json'}: not a valid rules file: {exc}") from exc
 
 
