@@ -1,0 +1,591 @@
+"""The noisy-channel word corrector and the damage detector.
+
+For a token ``o`` the corrector picks the word ``w`` maximising ``P(w) · P(o | w)``:
+
+* ``P(w)``, the language model: wordfreq's Swedish unigram frequencies plus the Debian full forms
+  (:mod:`mrtext.repair.lexicon`); a word the lexicon lacks may still be a compound of known
+  parts (``barn`` + ``rätts`` + ``frågor``), scored from its head word with a cost per joint;
+* ``P(o | w)``, the channel: how an OCR engine reads each Swedish character, learned from aligned
+  clean/OCR pairs (``mrtext/data/repair/channel.json``), with the share of damaged å/ä/ö (``λ``)
+  estimated from the text itself: Swedish prose has about 4.5 % å/ä/ö among its letters, so a
+  page with none at all was read by an engine that cannot produce them (λ ≈ 1), while clean text
+  keeps λ ≈ 0 and nothing changes.
+
+Candidates come from the token's *skeleton* variants: every character (or pair) the OCR may
+have produced for another is replaced by the skeleton of what it may stand for (``d`` → ``a``
+for ä, ``é`` → ``a``/``o``, ``6`` → ``o``, ``rn`` → ``m``…), and the variants are looked up in
+the lexicon's skeleton index. A change is made only when the best candidate beats the
+token itself by a margin, and its posterior becomes the change's confidence.
+
+>>> from mrtext.repair.corrector import Corrector
+>>> c = Corrector.default()
+>>> best = c.best("ndmnder", lam=1.0)
+>>> best[0], best[1] > 0.9
+('nämnder', True)
+>>> c.best("kommunen", lam=1.0)[0]
+'kommunen'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from mrtext.repair.lexicon import Lexicon, load_lexicon, skeleton
+
+__all__ = ["SWEDISH_DIACRITIC_RATE", "Block", "Corrector", "Token", "default_corrector", "detect_blocks", "iter_tokens"]
+
+#: Share of å/ä/ö among the letters of Swedish prose (measured on clean municipal text: 0.036-0.057).
+SWEDISH_DIACRITIC_RATE = 0.045
+_DIACRITICS = "åäöÅÄÖ"
+_DIA_LOWER = frozenset("åäö")
+
+# Scoring constants (log10 units), calibrated on synthetic training pairs.
+UNKNOWN_LOGP = -9.0  # a token the lexicon cannot explain (rare word, name) per se
+UNKNOWN_PER_CHAR = -0.1  # ... and a little less likely the longer it is
+NAME_BONUS = 1.5  # capitalised mid-sentence unknowns are usually names
+COMPOUND_JOINT = -1.2  # cost of each compound joint
+COMPOUND_CAP = -5.0  # a compound is never likelier than this, however common its head
+HEAD_MAX_ZIPF = 60  # function words (den, det, man…) are not compound heads
+RARE_MODIFIER = -0.3  # per Zipf unit a modifier lies below 3.0
+MIN_CHANNEL = -7.0  # variants needing less likely readings are not generated
+MAX_VARIANTS = 4000
+MARGIN = 1.0  # the winner must beat the token by this (log10) ...
+MIN_CONFIDENCE = 0.8  # ... and hold this posterior
+MIN_LAMBDA = 0.02
+MAX_LAMBDA = 0.98
+
+# --------------------------------------------------------------------------- tokens
+# A word: letters plus the glyphs OCR produces for Swedish letters inside words (& { @ | and digits).
+_TOKEN = re.compile(r"(?:[^\W_]|[&{@|])+")
+_PROTECTED = re.compile(
+    r"""
+      (?:https?://|www\.)\S+                                  # URLs
+    | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                            # e-mail addresses
+    | \b\d+\s*kap\.?(?:\s*\d+\s*§+)?                         # law references: 4 kap. 2 §
+    | §+\s*\d+\w*                                              # § 12, §§ 3
+    | \b[A-ZÅÄÖ]{1,6}[ -]?\d+(?:[-/:.]\d+)+                   # diary numbers: KS 2023/1159, SF-2024/444
+    | \b\d+(?:[-/:.]\d+)+                                      # 171-116/2017, 2017-12-06, 2017:18, 1.5
+    | \b(?:[A-Za-zåäöÅÄÖ]{1,3}\.){2,}                         # t.ex. bl.a. s.k. m.m.
+    """,
+    re.VERBOSE,
+)
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+_ABBREVIATIONS = frozenset(
+    _words(
+        "ang avd bil ca dnr dvs eng enl etc ev exkl fig forts inkl jfr kap kl kr mkr mm mnkr nr obs osv "
+        "pkt prop resp sek sfs sid st tel tkr uppl vol "
+    )
+)
+_SENTENCE_END = frozenset(".!?:;•")
+#: Counting words before which a digit ``1`` is a number, not a misread ``i``.
+_NUMBER_CONTEXT = frozenset(
+    _words(
+        "av bilaga del dag dagar fas gång kapitel kap klass mål nivå nr nummer punkt sida sid steg "
+        "version vecka år etapp paragraf avsnitt timme timmar procent miljon miljoner miljarder st "
+        "person personer kr kronor januari februari mars april maj juni juli augusti september oktober "
+        "november december "
+    )
+)
+
+
+@dataclass(slots=True)
+class Token:
+    """A word of the text: position, form and whether it starts a sentence."""
+
+    start: int
+    end: int
+    text: str
+    sentence_start: bool
+    before_hyphen: bool
+
+
+def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[Token]:
+    """Yield the correctable words of ``text[start:end]``, skipping protected spans.
+
+    >>> [t.text for t in iter_tokens("Dnr KS 2023/1159 dr klar, se www.sthlm.se och 4 kap. 2 §.")]
+    ['Dnr', 'dr', 'klar', 'se', 'och']
+    """
+    end = len(text) if end is None else end
+    protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text, start, end)]
+    pi = 0
+    for m in _TOKEN.finditer(text, start, end):
+        s, e = m.span()
+        while pi < len(protected) and protected[pi][1] <= s:
+            pi += 1
+        if pi < len(protected) and protected[pi][0] < e:
+            continue
+        word = m.group()
+        if not any(ch.isalpha() for ch in word):
+            if word == "1":
+                yield Token(s, e, word, _starts_sentence(text, s), False)
+            continue
+        if e < len(text) and text[e] == "." and word.lower() in _ABBREVIATIONS:
+            continue
+        yield Token(s, e, word, _starts_sentence(text, s), text.startswith("-", e))
+
+
+def _starts_sentence(text: str, pos: int) -> bool:
+    """True at the start of the text, of a paragraph or list item, or after a sentence end."""
+    i = pos - 1
+    newlines = 0
+    while i >= 0 and text[i].isspace():
+        newlines += text[i] == "\n"
+        i -= 1
+    if i < 0 or newlines >= 2:
+        return True
+    ch = text[i]
+    if ch in _SENTENCE_END:
+        return True
+    return bool(ch in "-–*" and (i == 0 or text[i - 1] == "\n"))
+
+
+# --------------------------------------------------------------------------- channel
+@dataclass(eq=False)
+class Channel:
+    """P(observed | intended) for OCR readings, scaled by the text's damage level λ.
+
+    ``table`` maps an intended piece (one or two characters) to observed pieces with their
+    probabilities as learned from fully damaged pairs. For å/ä/ö the probability of a
+    misreading is ``λ · q / Σq``; for every other character the learned rate is scaled by
+    ``max(λ, 0.05)``.
+    """
+
+    table: dict[str, dict[str, float]]
+    inverse: dict[str, list[tuple[str, float]]] = field(init=False)
+    max_obs: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        lowered: dict[str, dict[str, float]] = {}
+        for intended, obs in self.table.items():
+            if intended != intended.lower():
+                continue
+            lowered[intended] = {o.lower(): p for o, p in obs.items() if o.lower() != intended}
+        self.table = lowered
+        inverse: dict[str, list[tuple[str, float]]] = {}
+        for intended, obs in lowered.items():
+            for o, p in obs.items():
+                inverse.setdefault(o, []).append((intended, p))
+        self.inverse = inverse
+        self.max_obs = max((len(o) for o in inverse), default=1)
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> Channel:
+        """Read ``channel.json`` (``{"p_error": {intended: {observed: p}}}``)."""
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(data["p_error"])
+
+    @lru_cache(maxsize=64)  # noqa: B019 - a handful of λ values per process
+    def logps(self, lam: float) -> tuple[dict[tuple[str, str], float], dict[str, float]]:
+        """(``(observed, intended)`` → log10 P, character → log10 P(read correctly)) at damage ``lam``."""
+        lam = min(MAX_LAMBDA, max(MIN_LAMBDA, lam))
+        error: dict[tuple[str, str], float] = {}
+        identity: dict[str, float] = {}
+        other_scale = max(lam, 0.05)
+        for intended, obs in self.table.items():
+            total = sum(obs.values())
+            if intended in _DIA_LOWER:
+                for o, q in obs.items():
+                    error[o, intended] = math.log10(lam * q / total)
+                identity[intended] = math.log10(1.0 - lam)
+            else:
+                for o, q in obs.items():
+                    error[o, intended] = math.log10(q * other_scale)
+                identity[intended] = math.log10(max(1.0 - total * other_scale, 0.5))
+        return error, identity
+
+
+# --------------------------------------------------------------------------- detection
+@dataclass(slots=True)
+class Block:
+    """A stretch of text (paragraphs) judged as a whole: letters, å/ä/ö and damage estimate."""
+
+    start: int
+    end: int
+    letters: int
+    diacritics: int
+
+    @property
+    def lam(self) -> float:
+        """Estimated share of å/ä/ö the OCR lost, from their rate among the letters."""
+        if self.letters == 0:
+            return MIN_LAMBDA
+        rate = self.diacritics / self.letters
+        return min(MAX_LAMBDA, max(MIN_LAMBDA, 1.0 - rate / SWEDISH_DIACRITIC_RATE))
+
+    @property
+    def suspicious(self) -> bool:
+        """Far fewer å/ä/ö than Swedish prose has (the cheap test; clean text stops here)."""
+        return self.diacritics < 0.5 * SWEDISH_DIACRITIC_RATE * self.letters
+
+
+_PARAGRAPH = re.compile(r"\n[ \t]*\n|\f")
+_NON_LETTERS = re.compile(r"[\W\d_]+")
+BLOCK_LETTERS = 600
+
+
+def detect_blocks(text: str, min_letters: int = BLOCK_LETTERS) -> list[Block]:
+    """Split ``text`` at paragraph breaks into blocks of at least ``min_letters`` letters, with counts.
+
+    >>> [b.suspicious for b in detect_blocks("Stadens mal dr att alla ska ha ratt till en bostad.")]
+    [True]
+    >>> [b.suspicious for b in detect_blocks("Stadens mål är att alla ska ha rätt till en bostad.")]
+    [False]
+    """
+    cuts = [m.end() for m in _PARAGRAPH.finditer(text)]
+    blocks: list[Block] = []
+    start = 0
+    for cut in [*cuts, len(text)]:
+        if cut <= start:
+            continue
+        piece = text[start:cut]
+        letters = len(_NON_LETTERS.sub("", piece))
+        dia = sum(piece.count(c) for c in _DIACRITICS)
+        if blocks and (blocks[-1].letters < min_letters or (cut == len(text) and letters < min_letters)):
+            last = blocks[-1]
+            blocks[-1] = Block(last.start, cut, last.letters + letters, last.diacritics + dia)
+        else:
+            blocks.append(Block(start, cut, letters, dia))
+        start = cut
+    return blocks
+
+
+# --------------------------------------------------------------------------- corrector
+Path_ = tuple[tuple[str, int], ...]  # (observed piece, length of the intended piece's skeleton)
+
+
+class Corrector:
+    """Noisy-channel corrector over a :class:`Lexicon` and a :class:`Channel`."""
+
+    def __init__(self, lexicon: Lexicon, channel: Channel) -> None:
+        self.lex = lexicon
+        self.channel = channel
+        self._best = lru_cache(maxsize=200_000)(self._best_uncached)
+        self._splits = lru_cache(maxsize=200_000)(self._splits_uncached)
+        self._exact_compound = lru_cache(maxsize=200_000)(self._exact_compound_uncached)
+
+    @classmethod
+    def default(cls) -> Corrector:
+        """The corrector over the shipped lexicon and channel (loaded once per process)."""
+        return default_corrector()
+
+    # ---- candidates
+    def variants(self, token: str, lam: float) -> list[tuple[str, Path_, float]]:
+        """Skeleton variants of a lower-case token: (skeleton, reading path, best channel log10 P)."""
+        error, _ = self.channel.logps(lam)
+        options: list[list[tuple[int, str, float]]] = []
+        n = len(token)
+        for i in range(n):
+            opts: dict[tuple[int, str], float] = {(1, skeleton(token[i])): 0.0}
+            for length in range(1, self.channel.max_obs + 1):
+                obs = token[i : i + length]
+                if len(obs) < length:
+                    break
+                for intended, _p in self.channel.inverse.get(obs, ()):
+                    key = (length, skeleton(intended))
+                    lp = error.get((obs, intended), -99.0)
+                    if key not in opts or opts[key] < lp:
+                        opts[key] = lp
+            options.append([(ln, sk, lp) for (ln, sk), lp in opts.items()])
+        out: list[tuple[str, Path_, float]] = []
+
+        def rec(i: int, skel: str, path: Path_, cost: float) -> None:
+            if len(out) >= MAX_VARIANTS:
+                return
+            if i == n:
+                out.append((skel, path, cost))
+                return
+            for length, sk, lp in options[i]:
+                if i + length > n or cost + lp < MIN_CHANNEL:
+                    continue
+                rec(i + length, skel + sk, (*path, (token[i : i + length], len(sk))), cost + lp)
+
+        rec(0, "", (), 0.0)
+        return out
+
+    def channel_logp(self, word: str, path: Path_, lam: float) -> float:
+        """log10 P(observed | word) along ``path`` (−inf when the path cannot produce the word)."""
+        error, identity = self.channel.logps(lam)
+        total = 0.0
+        pos = 0
+        for obs, length in path:
+            intended = word[pos : pos + length]
+            pos += length
+            if obs == intended:
+                for ch in intended:
+                    total += identity.get(ch, 0.0)
+            else:
+                lp = error.get((obs, intended))
+                if lp is None:
+                    return -math.inf
+                total += lp
+        return total
+
+    def word_logp(self, word: str, *, allow_modifier: bool = False) -> float | None:
+        """log10 P of a lower-case form: known form, or compound of known parts; ``None`` if neither.
+
+        >>> c = Corrector.default()
+        >>> c.word_logp("barnrättsfrågor") is not None, c.word_logp("bamrittsfragor")
+        (True, None)
+        """
+        z = self.lex.zipf.get(word)
+        if z is not None and z > 0:
+            return z / 10.0 - 9.0
+        if z is not None and allow_modifier:
+            return -8.0
+        if allow_modifier and word.endswith("s") and self.lex.is_modifier(word[:-1]):
+            return -8.0
+        return self._exact_compound(word) if len(word) >= 6 else None
+
+    def _exact_compound_uncached(self, word: str) -> float | None:
+        best = None
+        for k in range(2, len(word) - 2):
+            left, right = word[:k], word[k:]
+            if not (self.lex.is_modifier(left) or (left.endswith("s") and k > 3 and self.lex.is_modifier(left[:-1]))):
+                continue
+            z = self.lex.zipf.get(right, 0)
+            if 0 < z <= HEAD_MAX_ZIPF:
+                lp = self._compound_logp((left, right))
+            elif len(right) >= 6:
+                sub = self._exact_compound(right)
+                if sub is None:
+                    continue
+                lp = sub + COMPOUND_JOINT + self._modifier_cost(left)
+            else:
+                continue
+            best = lp if best is None or lp > best else best
+        return best
+
+    def _compound_logp(self, parts: tuple[str, ...]) -> float:
+        head = min(COMPOUND_CAP, self.lex.zipf[parts[-1]] / 10.0 - 9.0)
+        return head + sum(COMPOUND_JOINT + self._modifier_cost(m) for m in parts[:-1])
+
+    def _modifier_cost(self, mod: str) -> float:
+        z = self.lex.zipf.get(mod) or self.lex.zipf.get(mod[:-1], 0)
+        return RARE_MODIFIER * max(0.0, 3.0 - z / 10.0)
+
+    def _splits_uncached(self, skel: str) -> list[tuple[str, ...]]:
+        """Ways to read a skeleton as modifier(s) + head, as tuples of part *skeletons*."""
+        found: list[tuple[str, ...]] = []
+        n = len(skel)
+        for k in range(2, n - 2):
+            left, right = skel[:k], skel[k:]
+            if not self._is_modifier_skel(left):
+                continue
+            if any(0 < self.lex.zipf.get(w, 0) <= HEAD_MAX_ZIPF for w in self.lex.with_skeleton(right)):
+                found.append((left, right))
+            if len(right) >= 6:
+                for tail in self._splits(right):
+                    if len(tail) < 3:
+                        found.append((left, *tail))
+        return found
+
+    def _is_modifier_skel(self, skel: str) -> bool:
+        if any(self.lex.is_modifier(w) for w in self.lex.with_skeleton(skel)):
+            return True
+        return (
+            skel.endswith("s")
+            and len(skel) > 3
+            and any(self.lex.is_modifier(w) for w in self.lex.with_skeleton(skel[:-1]))
+        )
+
+    def _part_words(self, skel: str, head: bool) -> list[str]:
+        words = [
+            w
+            for w in self.lex.with_skeleton(skel)
+            if (0 < self.lex.zipf[w] <= HEAD_MAX_ZIPF if head else self.lex.is_modifier(w))
+        ]
+        if not head and not words and skel.endswith("s"):
+            words = [w + "s" for w in self.lex.with_skeleton(skel[:-1]) if self.lex.is_modifier(w)]
+        words.sort(key=lambda w: -self.lex.zipf.get(w, 0))
+        return words[:3]
+
+    def candidates(self, token: str, lam: float, *, allow_modifier: bool = False) -> dict[str, float]:
+        """Candidate words for a lower-case token with their log10 P(w)·P(token | w)."""
+        scores: dict[str, float] = {}
+        variants = self.variants(token, lam)
+        for skel, path, _cost in variants:
+            for w in self.lex.with_skeleton(skel):
+                z = self.lex.zipf[w]
+                if z == 0 and not allow_modifier:
+                    continue
+                lp = z / 10.0 - 9.0 if z > 0 else -8.0
+                s = lp + self.channel_logp(w, path, lam)
+                if s > scores.get(w, -math.inf):
+                    scores[w] = s
+        if len(token) >= 6 and (not scores or max(scores.values()) < -8.0):
+            self._compound_candidates(variants, lam, scores)
+        return scores
+
+    def _compound_candidates(
+        self, variants: list[tuple[str, Path_, float]], lam: float, scores: dict[str, float]
+    ) -> None:
+        for skel, path, _cost in variants:
+            for parts in self._splits(skel):
+                choices = [self._part_words(p, i == len(parts) - 1) for i, p in enumerate(parts)]
+                if not all(choices):
+                    continue
+                for combo in _product(choices):
+                    w = "".join(combo)
+                    s = self._compound_logp(combo) + self.channel_logp(w, path, lam)
+                    if s > scores.get(w, -math.inf):
+                        scores[w] = s
+
+    def token_logp(self, token: str, lam: float, *, allow_modifier: bool = False) -> float:
+        """log10 P(token)·P(token | token): the score the token itself must be beaten by."""
+        _, identity = self.channel.logps(lam)
+        ch = sum(identity.get(c, 0.0) for c in token)
+        lp = self.word_logp(token, allow_modifier=allow_modifier)
+        if lp is None:
+            lp = UNKNOWN_LOGP + UNKNOWN_PER_CHAR * len(token)
+        return lp + ch
+
+    def best(
+        self, token: str, lam: float, *, allow_modifier: bool = False, name_like: bool = False
+    ) -> tuple[str, float]:
+        """The best reading of a lower-case token and its posterior (the token itself if nothing wins)."""
+        return self._best(token, round(lam, 2), allow_modifier, name_like)
+
+    def _best_uncached(self, token: str, lam: float, allow_modifier: bool, name_like: bool) -> tuple[str, float]:
+        own = self.token_logp(token, lam, allow_modifier=allow_modifier)
+        if name_like and token not in self.lex.zipf:
+            own += NAME_BONUS
+        scores = self.candidates(token, lam, allow_modifier=allow_modifier)
+        scores.pop(token, None)
+        if not scores:
+            return token, 1.0
+        word = max(scores, key=scores.__getitem__)
+        top = scores[word]
+        norm = sum(10 ** (s - top) for s in scores.values()) + 10 ** (own - top)
+        if top - own < MARGIN:
+            return token, 10 ** (own - top) / norm
+        return word, 1.0 / norm
+
+
+@lru_cache(maxsize=1)
+def default_corrector() -> Corrector:
+    """The corrector over the shipped lexicon and channel, loaded once per process."""
+    data = files("mrtext") / "data" / "repair"
+    return Corrector(load_lexicon(), Channel.from_file(Path(str(data / "channel.json"))))
+
+
+def _product(choices: list[list[str]]) -> Iterator[tuple[str, ...]]:
+    if not choices:
+        yield ()
+        return
+    for first in choices[0]:
+        for rest in _product(choices[1:]):
+            yield (first, *rest)
+
+
+def case_like(source: str, word: str, *, mid_sentence: bool, proper: bool) -> str:
+    """Give ``word`` the case pattern of ``source``.
+
+    A capital ``O``/``A`` read for a lower-case ``ö``/``ä``/``å`` mid-sentence is lowered.
+
+    >>> case_like("Oppen", "öppen", mid_sentence=True, proper=False)
+    'öppen'
+    >>> case_like("Oversikt", "översikt", mid_sentence=False, proper=False)
+    'Översikt'
+    >>> case_like("FORVALTNING", "förvaltning", mid_sentence=False, proper=False)
+    'FÖRVALTNING'
+    """
+    if source.islower() or not any(c.isalpha() for c in source):
+        return word
+    if source.isupper() and len(source) > 1:
+        return word.upper()
+    if source[:1].isupper() and (len(source) == 1 or source[1:].islower() or not source[1:].isalpha()):
+        if mid_sentence and not proper and source[0] in "OA" and word[:1] in "öäå":
+            return word
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def classify_rule(before: str, after: str) -> str:
+    """``diacritics`` when only diacritics were added (a→ä/å, o→ö, e→é, any case), else ``ocr_confusions``.
+
+    >>> classify_rule("forvaltning", "förvaltning"), classify_rule("ndmnder", "nämnder")
+    ('diacritics', 'ocr_confusions')
+    """
+    if len(before) == len(after) and skeleton(after).lower() == before.lower():
+        return "diacritics"
+    return "ocr_confusions"
+
+
+def iter_corrections(
+    corrector: Corrector, text: str, block: Block, *, allowed: frozenset[str]
+) -> Iterator[tuple[Token, str, float, str]]:
+    """Yield (token, replacement, confidence, rule) for the words of ``block`` worth changing."""
+    lam = block.lam
+    tokens = list(iter_tokens(text, block.start, block.end))
+    for i, tok in enumerate(tokens):
+        word = tok.text
+        if word == "1":
+            repl = _digit_one(tokens, i)
+            if repl and "ocr_confusions" in allowed:
+                yield tok, repl, 0.9, "ocr_confusions"
+            continue
+        if len(word) < 2 or _skip_token(word):
+            continue
+        low = word.lower()
+        name_like = word[:1].isupper() and not tok.sentence_start
+        best, conf = corrector.best(low, lam, allow_modifier=tok.before_hyphen, name_like=name_like)
+        if best == low or conf < MIN_CONFIDENCE:
+            continue
+        out = case_like(word, best, mid_sentence=not tok.sentence_start, proper=best in corrector.lex.proper)
+        if out == word:
+            continue
+        rule = classify_rule(word, out)
+        if rule in allowed:
+            yield tok, out, conf, rule
+
+
+def _skip_token(word: str) -> bool:
+    """Tokens never touched: short all-caps (KS, MR, HBTQ), mixed case (McKinsey), number-like."""
+    letters = sum(c.isalpha() for c in word)
+    digits = sum(c.isdigit() for c in word)
+    if digits and (letters < 3 or digits > 2 or word[:2].isdigit()):
+        return True
+    if word.isupper() and len(word) <= 4:
+        return True
+    return any(c.isupper() for c in word[1:]) and not word.isupper()
+
+
+def _digit_one(tokens: list[Token], i: int) -> str | None:
+    """A lone ``1`` between two words is a misread ``i`` (but ``sida 1 av 3``, ``1 år`` stay)."""
+    if i == 0 or i + 1 >= len(tokens):
+        return None
+    prev, nxt = tokens[i - 1], tokens[i + 1]
+    if not (prev.text.isalpha() and nxt.text.isalpha() and len(prev.text) > 1 and len(nxt.text) > 1):
+        return None
+    if tokens[i].sentence_start:
+        return None
+    if prev.end + 2 < tokens[i].start or tokens[i].end + 2 < nxt.start:
+        return None
+    if (
+        prev.text.lower() in _NUMBER_CONTEXT
+        or nxt.text.lower() in _NUMBER_CONTEXT
+        or (prev.text[:1].isupper() and len(prev.text) < 4)
+    ):
+        return None
+    return "i"
+
+
+def stats_for(text: str) -> dict[str, Any]:
+    """Letters, å/ä/ö and damage estimate of a whole text (for reports)."""
+    letters = len(_NON_LETTERS.sub("", text))
+    dia = sum(text.count(c) for c in _DIACRITICS)
+    b = Block(0, len(text), letters, dia)
+    return {"letters": letters, "diacritics": dia, "lambda": round(b.lam, 3), "suspicious": b.suspicious}

@@ -1,0 +1,118 @@
+"""The Swedish lexicon behind the corrector: word frequencies, compound flags and a skeleton index.
+
+The artifact ``mrtext/data/repair/lexicon.txt.gz`` is built by ``scripts/build_repair_model.py``
+from wordfreq's large Swedish list (Zipf frequencies) and the full forms of Debian's
+``wswedish`` and ``hunspell-sv-se`` (suffix rules expanded). Nothing is downloaded at run time.
+
+The *skeleton* of a word folds the letters an English-trained OCR cannot produce
+(å, ä → a; ö → o; é → e): ``nämnder`` and ``namnder`` share the skeleton ``namnder``.
+
+>>> lex = load_lexicon()
+>>> lex.logp("för") > lex.logp("for")
+True
+>>> "mål" in lex.with_skeleton("mal")
+True
+>>> skeleton("Rättigheter")
+'Rattigheter'
+"""
+
+from __future__ import annotations
+
+import gzip
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+
+__all__ = ["Lexicon", "load_lexicon", "skeleton"]
+
+_FOLD = str.maketrans("åäöéÅÄÖÉ", "aaoeAAOE")
+#: log10 probability of a Zipf-0 word; ``logp = zipf - 9``.
+_ZIPF_OFFSET = 9.0
+
+
+def skeleton(word: str) -> str:
+    """Fold å/ä/ö/é to a/a/o/e (both cases).
+
+    >>> skeleton("Översiktsplan för Älvsjö")
+    'Oversiktsplan for Alvsjo'
+    """
+    return word.translate(_FOLD)
+
+
+class Lexicon:
+    """Lower-case word forms with Zipf frequencies, flags and a skeleton index.
+
+    Args:
+        zipf: form → Zipf frequency × 10 (0 for forms that only occur inside compounds).
+        flags: flag letter → forms: ``P`` proper noun, ``X`` may begin a compound,
+            ``Z`` only inside compounds.
+        skeletons: skeleton → space-separated forms containing å/ä/ö/é with that skeleton.
+    """
+
+    __slots__ = ("_skel", "begin", "only_compound", "proper", "zipf")
+
+    def __init__(self, zipf: dict[str, int], flags: dict[str, frozenset[str]], skeletons: dict[str, str]) -> None:
+        self.zipf = zipf
+        self.proper = flags.get("P", frozenset())
+        self.begin = flags.get("X", frozenset())
+        self.only_compound = flags.get("Z", frozenset())
+        self._skel = skeletons
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.zipf
+
+    def __len__(self) -> int:
+        return len(self.zipf)
+
+    def logp(self, word: str) -> float | None:
+        """log10 unigram probability of a lower-case form, ``None`` when unknown.
+
+        >>> round(load_lexicon().logp("och"), 1)
+        -1.5
+        """
+        z = self.zipf.get(word)
+        if z is None:
+            return None
+        return z / 10.0 - _ZIPF_OFFSET
+
+    def with_skeleton(self, skel: str) -> list[str]:
+        """All known forms whose skeleton is ``skel`` (``skel`` itself first when it is a form).
+
+        >>> load_lexicon().with_skeleton("namnder")
+        ['nämnder']
+        """
+        found = [skel] if skel in self.zipf else []
+        alts = self._skel.get(skel)
+        if alts:
+            found.extend(alts.split(" "))
+        return found
+
+    def is_modifier(self, word: str) -> bool:
+        """May ``word`` begin a compound (flagged by hunspell, compound-only, or a common word)?"""
+        return word in self.begin or word in self.only_compound or self.zipf.get(word, 0) >= 30
+
+
+def read_lexicon(path: str | Path) -> Lexicon:
+    """Read a lexicon artifact written by ``scripts/build_repair_model.py``."""
+    text = gzip.decompress(Path(path).read_bytes()).decode("utf-8")
+    zipf: dict[str, int] = {}
+    flags: dict[str, frozenset[str]] = {}
+    skel_lines: list[str] = []
+    for line in text.split("\n"):
+        kind = line[:1]
+        if kind == "S":
+            skel_lines.append(line[1:])
+        elif kind == "Z":
+            key, _, words = line.partition("\t")
+            zipf.update(dict.fromkeys(words.split(" "), int(key[1:])))
+        elif kind == "F":
+            key, _, words = line.partition("\t")
+            flags[key[1:]] = frozenset(words.split(" "))
+    skeletons = dict(line.split("\t", 1) for line in skel_lines)
+    return Lexicon(zipf, flags, skeletons)
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The shipped lexicon, loaded once per process (about a second, ~150 MB)."""
+    return read_lexicon(Path(str(files("mrtext") / "data" / "repair" / "lexicon.txt.gz")))
