@@ -337,7 +337,7 @@ class Corrector:
         """log10 P of a lower-case form: known form, or compound of known parts; ``None`` if neither.
 
         >>> c = Corrector.default()
-        >>> c.word_logp("barnrättsfrågor") is not None, c.word_logp("bamrittsfragor")
+        >>> c.word_logp("barnrättsfrågor") is not None, c.word_logp("xqzvrtkl")
         (True, None)
         """
         z = self.lex.zipf.get(word)

@@ -68,7 +68,7 @@ class Lexicon:
         """log10 unigram probability of a lower-case form, ``None`` when unknown.
 
         >>> round(load_lexicon().logp("och"), 1)
-        -1.5
+        -1.6
         """
         z = self.zipf.get(word)
         if z is None:

@@ -5,8 +5,8 @@ Each stage takes the current text, the config and the run's :class:`State`, and 
 :mod:`mrtext.repair` folds them into the change list (original coordinates).
 
 >>> from mrtext.repair import RepairConfig
->>> fix_encoding("MÃ¥l fÃ¶r Ã¶versiktsplan", RepairConfig(), State())
-[Edit(start=0, end=24, after='Mål för översiktsplan', rule='encoding', confidence=1.0)]
+>>> [(e.start, e.end, e.after) for e in fix_encoding("MÃ¥l fÃ¶r Ã¶versiktsplan", RepairConfig(), State())]
+[(1, 3, 'å'), (6, 8, 'ö'), (10, 12, 'ö')]
 >>> normalize_unicode("fo\u0308r", RepairConfig(), State())
 [Edit(start=0, end=4, after='för', rule='unicode_normalization', confidence=1.0)]
 """
