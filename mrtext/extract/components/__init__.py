@@ -1,0 +1,1 @@
+"""The ``mrtext_*`` spaCy components, one module per factory (registered through entry points)."""

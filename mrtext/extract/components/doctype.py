@@ -1,0 +1,173 @@
+"""``mrtext_doctype``: document metadata, as JSON-able ``Doc._`` attributes.
+
+* ``Doc._.mrtext_title``: the first heading-like paragraph (markup, bookmarks and a trailing
+  ``, Dnr …`` removed, lines joined);
+* ``Doc._.mrtext_doc_type``: one of :data:`mrtext.model.DOC_TYPES`. Title/header rules decide when one
+  fires (``Svar på interpellation …``, ``Motion om …``, ``Protokoll``); otherwise the trained classifier
+  (:mod:`mrtext.extract.linear`) when its probability reaches ``threshold``; otherwise ``other``.
+  ``Doc._.mrtext_doc_type_scores`` keeps the classifier's probabilities;
+* ``Doc._.mrtext_date``: the document's own date: a dated header line in the first lines, or a signature
+  line (``Stockholm den 6 december 2017``) near the end; never a meeting date or deadline in the body;
+* ``Doc._.mrtext_diary_number``: the first diary number in the header.
+
+Requires ``mrtext_dnr`` and ``mrtext_dates`` earlier in the pipeline.
+
+>>> import spacy
+>>> nlp = spacy.blank("sv")
+>>> for name in ("mrtext_dnr", "mrtext_dates", "mrtext_doctype"): _ = nlp.add_pipe(name)
+>>> doc = nlp("## **Svar på interpellation om stadens program**\\n\\nJag svarar.\\n\\nStockholm den 6 december 2017\\n\\nÅsa")
+>>> doc._.mrtext_title, doc._.mrtext_doc_type, doc._.mrtext_date
+('Svar på interpellation om stadens program', 'svar_pa_interpellation', '2017-12-06')
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from mrtext.extract.linear import LinearTextModel
+from mrtext.extract.patterns import load_patterns
+from mrtext.extract.spans import SPAN_KEYS, Candidate, MrtextComponent, install_extensions
+
+__all__ = ["DocMetadata", "clean_title", "make_doctype"]
+
+_MARKUP = re.compile(r"\[bookmark:[^\]]*\]|[#*_]{1,3}|^\s*\d{1,3}\s+(?=[A-ZÅÄÖ])")
+
+
+def clean_title(paragraph: str) -> str:
+    """Title text of a heading paragraph: markup and a trailing diary number removed, spacing normalised.
+
+    >>> clean_title("## **Svar på remiss från kommunstyrelsen, Dnr KS 2023/1159**")
+    'Svar på remiss från kommunstyrelsen'
+    >>> clean_title("[bookmark: _GoBack]För en HBQT-policy i\\nStockholms stad")
+    'För en HBQT-policy i Stockholms stad'
+    """
+    s = _MARKUP.sub("", paragraph)
+    s = re.sub(r"-[ \t]*\n[ \t]*(?=[a-zåäö])", "", s)
+    s = " ".join(s.split())
+    s = re.sub(r"[,;]?\s*\(?(?:[Dd]nr|[Dd]iarienummer)\b.*$", "", s)
+    s = re.sub(r",\s*[A-ZÅÄÖ]{1,6}\s+\d{4}/\d+\s*$", "", s)
+    return s.strip(" ,;:-–")
+
+
+class DocMetadata:
+    """Rules and an optional classifier for document type, title, own date and own diary number."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.type_rules: list[tuple[re.Pattern[str], str, str]] = [
+            (re.compile(r["pattern"], re.IGNORECASE | re.MULTILINE | re.DOTALL), r["type"], r.get("where", "title"))
+            for r in data["type_rules"]
+        ]
+        self.header_chars = int(data.get("header_chars", 400))
+        self.signature = re.compile(data["signature"], re.MULTILINE)
+        self.threshold = float(data.get("threshold", 0.5))
+        model = data.get("model")
+        self.model = LinearTextModel.from_dict(model) if model else None
+
+    def title(self, text: str) -> str | None:
+        """The first heading-like paragraph (or its first line when the paragraph is long prose)."""
+        for para in re.split(r"\n[ \t]*\n", text):
+            if not _MARKUP.sub("", para).strip():
+                continue
+            lines = [ln for ln in para.strip().splitlines() if ln.strip()]
+            head = "\n".join(lines[:3]) if len(" ".join(lines[:3])) <= 200 and len(lines) <= 3 else lines[0]
+            title = clean_title(head)
+            if len(title) > 250:
+                title = clean_title(re.split(r"(?<=[a-zåäö])\.\s", title, maxsplit=1)[0])[:250]
+            return title or None
+        return None
+
+    def rule_type(self, title: str, header: str) -> str | None:
+        """The type a title/header rule gives, or ``None``."""
+        for regex, doc_type, where in self.type_rules:
+            if regex.search(header if where == "header" else title):
+                return doc_type
+        return None
+
+    def doc_type(self, text: str, title: str | None) -> tuple[str, dict[str, float] | None]:
+        """``(type, classifier scores or None)``."""
+        header = text[: self.header_chars]
+        scores = self.model.scores(text) if self.model is not None else None
+        by_rule = self.rule_type(title or "", header)
+        if by_rule is not None:
+            return by_rule, scores
+        if scores:
+            best = max(scores, key=lambda k: scores[k])
+            if scores[best] >= self.threshold:
+                return best, scores
+        return "other", scores
+
+    def own_date(self, text: str, dates: list[tuple[int, int, str]]) -> str | None:
+        """A full date in the header lines, or on a signature line in the last part of the text."""
+        full = [(s, e, v) for s, e, v in dates if len(v) == 10]
+        for s, e, v in full:
+            if s > self.header_chars:
+                break
+            line_start = text.rfind("\n", 0, s) + 1
+            line_end = text.find("\n", e)
+            line = text[line_start : line_end if line_end >= 0 else len(text)]
+            if len(line.strip()) <= 60 or re.search(r"(?i)\b(?:datum|daterad|antagen|antaget|beslutad)\b", line):
+                return v
+        tail_start = max(0, len(text) - max(600, len(text) // 5))
+        for s, _e, v in reversed(full):
+            if s < tail_start:
+                break
+            line_start = text.rfind("\n", 0, s) + 1
+            if self.signature.match(text, line_start):
+                return v
+        return None
+
+    def own_diary_number(self, dnrs: list[tuple[int, int, str]]) -> str | None:
+        """The first diary number within the header."""
+        return next((v for s, _e, v in dnrs if s <= self.header_chars), None)
+
+
+class DocTypeComponent(MrtextComponent):
+    """spaCy component setting ``Doc._.mrtext_{doc_type,title,date,diary_number}`` (plain strings)."""
+
+    data_file = "doctype.json"
+
+    def compile(self) -> None:
+        self.meta = DocMetadata(self.data)
+
+    def match(self, doc: Doc) -> list[Candidate]:
+        return []
+
+    def set_annotations(self, doc: Doc, candidates: Any) -> None:
+        install_extensions()
+
+        def spans(key: str) -> list[tuple[int, int, str]]:
+            if key not in doc.spans:
+                return []
+            return [(s.start_char, s.end_char, s._.mrtext_value) for s in doc.spans[key] if s._.mrtext_value]
+
+        title = self.meta.title(doc.text)
+        doc_type, scores = self.meta.doc_type(doc.text, title)
+        doc._.mrtext_title = title
+        doc._.mrtext_doc_type = doc_type
+        doc._.mrtext_doc_type_scores = {k: round(v, 4) for k, v in scores.items()} if scores else None
+        doc._.mrtext_date = self.meta.own_date(doc.text, spans(SPAN_KEYS["DATE"]))
+        doc._.mrtext_diary_number = self.meta.own_diary_number(spans(SPAN_KEYS["DIARY_NUMBER"]))
+
+    def initialize(
+        self, get_examples: Any = None, *, nlp: Language | None = None, model: dict[str, Any] | None = None
+    ) -> None:
+        """Install a trained document-type classifier (a :meth:`LinearTextModel.to_dict` dict)."""
+        if model is not None:
+            self.data["model"] = model
+            self.compile()
+
+
+@Language.factory(
+    "mrtext_doctype",
+    assigns=["doc._.mrtext_doc_type", "doc._.mrtext_title", "doc._.mrtext_date", "doc._.mrtext_diary_number"],
+    requires=["doc.spans"],
+    default_config={"patterns": None},
+)
+def make_doctype(nlp: Language, name: str, patterns: dict[str, Any] | None) -> DocTypeComponent:
+    """Build ``mrtext_doctype``; ``patterns`` defaults to ``patterns/doctype.json`` (rules, no classifier)."""
+    return DocTypeComponent(nlp, name, span_key="", data=patterns or load_patterns("doctype"))

@@ -1,0 +1,103 @@
+"""``mrtext_goals``: goal and vision statements as sentence spans.
+
+A sentence is a GOAL when a rule finds a goal cue with its verb (``Målet är …``, ``programmets mål är
+att …``, ``Handlingsplanen syftar till att …``, ``har som mål att``, ``tydliggör stadens ambition att``,
+``Staden säkerställer att …``), unless the cue is only mentioned (``för att nå målet``, ``uppföljning av
+målen``); or when the trained classifier (:mod:`mrtext.extract.linear`, trained on hand-labelled
+sentences in ``corpora/training/goals.jsonl``) is confident. Sentences come from ``doc.sents``
+(``mrtext_sentences``); the value is the sentence with whitespace normalised.
+
+>>> import spacy
+>>> nlp = spacy.blank("sv"); _ = nlp.add_pipe("mrtext_sentences"); _ = nlp.add_pipe("mrtext_goals")
+>>> doc = nlp("Bakgrund\\nProgrammets mål är att staden ska\\nvara jämlik. Arbetet för att nå målet följs upp.")
+>>> [s._.mrtext_value for s in doc.spans["mrtext_goals"]]
+['Programmets mål är att staden ska vara jämlik.']
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from mrtext.extract.linear import LinearTextModel
+from mrtext.extract.patterns import load_patterns
+from mrtext.extract.spans import Candidate, MrtextComponent
+
+__all__ = ["GoalDetector", "make_goals"]
+
+_BULLET = re.compile(r"^(?:[-–•*»·▪]|e(?= [A-ZÅÄÖ])|\d{1,2}[.)])\s+")
+
+
+class GoalDetector:
+    """Rules (``patterns/goals.json``) plus an optional :class:`LinearTextModel` over sentences."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.positive = [re.compile(p, re.IGNORECASE) for p in data["positive"]]
+        self.negative = [re.compile(p, re.IGNORECASE) for p in data["negative"]]
+        self.min_words = int(data.get("min_words", 5))
+        self.threshold = float(data.get("threshold", 0.8))
+        model = data.get("model")
+        self.model = LinearTextModel.from_dict(model) if model else None
+
+    def rule(self, sentence: str) -> bool:
+        """True if a goal rule fires and no mention-only rule vetoes it."""
+        return any(p.search(sentence) for p in self.positive) and not any(n.search(sentence) for n in self.negative)
+
+    def probability(self, sentence: str) -> float | None:
+        """The classifier's probability that ``sentence`` is a goal (``None`` without a model)."""
+        return None if self.model is None else self.model.scores(sentence).get("1", 0.0)
+
+    def is_goal(self, sentence: str) -> bool:
+        """Rule or confident classifier; short or heading-like sentences never are."""
+        flat = " ".join(sentence.split())
+        if len(flat.split()) < self.min_words or not re.search(r"[.!:]$|[a-zåäö]$", flat):
+            return False
+        if self.rule(flat):
+            return True
+        p = self.probability(flat)
+        return p is not None and p >= self.threshold and not any(n.search(flat) for n in self.negative)
+
+
+class GoalComponent(MrtextComponent):
+    """spaCy component writing ``GOAL`` sentence spans to ``doc.spans["mrtext_goals"]``."""
+
+    data_file = "goals.json"
+
+    def compile(self) -> None:
+        self.detector = GoalDetector(self.data)
+
+    def match(self, doc: Doc) -> list[Candidate]:
+        if not doc.has_annotation("SENT_START"):
+            return []
+        out = []
+        for sent in doc.sents:
+            text = sent.text.strip()
+            lead = _BULLET.match(text)
+            start = sent.start_char + (len(sent.text) - len(sent.text.lstrip())) + (lead.end() if lead else 0)
+            body = doc.text[start : sent.end_char].rstrip()
+            if body and self.detector.is_goal(body):
+                out.append(Candidate(start, start + len(body), "GOAL", " ".join(body.split())))
+        return out
+
+    def initialize(
+        self, get_examples: Any = None, *, nlp: Language | None = None, model: dict[str, Any] | None = None
+    ) -> None:
+        """Install a trained classifier (the ``model`` dict of :meth:`LinearTextModel.to_dict`)."""
+        if model is not None:
+            self.data["model"] = model
+            self.compile()
+
+
+@Language.factory(
+    "mrtext_goals",
+    assigns=["doc.spans"],
+    requires=["token.is_sent_start"],
+    default_config={"span_key": "mrtext_goals", "patterns": None},
+)
+def make_goals(nlp: Language, name: str, span_key: str, patterns: dict[str, Any] | None) -> GoalComponent:
+    """Build ``mrtext_goals``; ``patterns`` defaults to ``patterns/goals.json`` (rules, no classifier)."""
+    return GoalComponent(nlp, name, span_key=span_key, data=patterns or load_patterns("goals"))

@@ -1,0 +1,458 @@
+"""``mrtext_programs``: names of programs, plans, strategies, policies and guidelines, with canonical values.
+
+Mentions found (Swedish noun-phrase patterns, matched on characters so that line breaks are harmless):
+
+* head + name complement: ``Program för ett jämställt Stockholm 2018-2022``, ``Stockholms stads program
+  för de mänskliga rättigheterna``, ``handlingsplanen för nationella minoriteters rättigheter``,
+  ``Doftpolicy för Göteborgs Stads anställda``, ``strategisk plan för jämställdhet``; the complement runs
+  to a period (``2018-2022``), punctuation or a verb/stop word, and takes in ``a, b och c`` lists;
+* policy compounds (``HBTQ-policy``, ``likabehandlingspolicy``), acronym aliases (``MR-programmet``),
+  a genitive owner + compound (``Stockholms stads kvalitetsprogram``), compound + year (``årsplan 2018``);
+* items of a list announced as plans (``… handlingsplaner att tas fram för:`` + one topic per line).
+
+The value is the canonical name *within the document*: aliases defined in parentheses
+(``… rättigheterna (MR-programmet)``) resolve to the name they follow, and variants of one name (with and
+without period or owner, definite forms, OCR typos) resolve to the fullest variant. ``extract`` can then
+resolve year-less names across a batch (:func:`resolve_across_documents`).
+
+>>> [(t, v) for t, v in find_programs("Programmet ersätter Program för ett jämställt Stockholm 2018-2022 (Dnr 1).")]
+[('Program för ett jämställt Stockholm 2018-2022', 'Program för ett jämställt Stockholm 2018-2022')]
+>>> text = "Stockholms stads program för de mänskliga rättigheterna (MR-programmet) antas. MR-programmet gäller."
+>>> [v for _, v in find_programs(text)]  # doctest: +NORMALIZE_WHITESPACE
+['Stockholms stads program för de mänskliga rättigheterna', 'Stockholms stads program för de mänskliga rättigheterna',
+ 'Stockholms stads program för de mänskliga rättigheterna']
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from mrtext.extract.patterns import load_patterns
+from mrtext.extract.spans import Candidate, MrtextComponent
+
+__all__ = ["ProgramFinder", "find_programs", "make_programs", "program_key", "resolve_across_documents"]
+
+_WORD = re.compile(r"(?:[^\W_]|[&{|])+(?:-(?:[ \t]*\n[ \t]*)?(?:[^\W_]|[&{|])+)*|\d{4}[-–]\d{4}|[^\w\s]")
+_YEARISH = re.compile(r"(?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?")
+_ACRONYM_ALIAS = re.compile(
+    r"(?<![\w-])(?P<w>[A-Za-zÅÄÖåäö]{2,6}-(?:[ \t]*\n[ \t]*)?(?:programmet|programmets|program|planen|plan|"
+    r"strategin|strategi|policyn|policy))(?![\w-])"
+)
+_GENITIVE = re.compile(r"(?:ernas|arnas|ornas|ens|ets)$")
+_NUMERALS = frozenset({"en", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio"})
+_PERIOD = re.compile(r"\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)$")
+
+
+def _clean(surface: str) -> str:
+    """Join line-break hyphens and collapse whitespace: ``MR-\\nprogrammet`` → ``MR-programmet``."""
+    return re.sub(r"\s+", " ", re.sub(r"-[ \t]*\n[ \t]*", "-", surface)).strip()
+
+
+@lru_cache(maxsize=4096)
+def _known(word: str) -> bool:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, "sv") >= 1.0
+
+
+def _unknown_words(name: str) -> int:
+    """How many words of ``name`` Swedish does not know (OCR damage: ``minskliga``); prefers clean spellings."""
+    return sum(1 for w in re.findall(r"[^\W\d_]{3,}", name.lower()) if not _known(w))
+
+
+def program_key(name: str, city: re.Pattern[str] | None = None) -> str:
+    """A comparison key: lower case, without owner prefix, period or determiners.
+
+    >>> program_key("Stockholms stads Program för ett jämställt Stockholm 2018-2022")
+    'program för ett jämställt stockholm'
+    """
+    s = _clean(name)
+    s = re.sub(r"^(?:[A-ZÅÄÖ]\w+s\s+(?:stads|Stads|kommuns|läns|regions)\s+|[A-ZÅÄÖ]\w*regionens\s+)", "", s)
+    s = _PERIOD.sub("", s)
+    return s.casefold()
+
+
+@dataclass(slots=True)
+class _Mention:
+    start: int
+    end: int
+    value: str
+    kind: str  # "name", "alias", "compound", "item"
+
+
+class ProgramFinder:
+    """Find program mentions with the lexicons in ``data`` (see ``patterns/programs.json``)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.heads: dict[str, str] = data["heads"]
+        self.stems: dict[str, str] = data["compound_stems"]
+        self.blacklist = set(data["compound_blacklist"])
+        self.prep_variants: dict[str, str] = data.get("preposition_variants", {})
+        self.preps = set(data["prepositions"]) | set(self.prep_variants)
+        self.stop = set(data["stop_words"])
+        self.function_words = set(data["np_function_words"])
+        self.plural_det = set(data["plural_determiners"])
+        self.adj_suffixes = tuple(data["name_adjective_suffixes"])
+        self.city = re.compile(rf"{data['city_genitive']}[ \t]*\n?[ \t]*$")
+        self.list_intro = re.compile(data["list_intro"], re.IGNORECASE)
+        self.fuzzy = float(data.get("fuzzy_ratio", 90))
+        heads = "|".join(sorted(self.heads, key=len, reverse=True))
+        stems = "|".join(sorted(self.stems, key=len, reverse=True))
+        self.head_re = re.compile(rf"(?<![\w-])(?P<w>(?i:[a-zåäöéü-]*?(?:{stems})|{heads}))(?![\w-])")
+
+    # ------------------------------------------------------------------ finding
+    def find(self, text: str) -> list[Candidate]:
+        """Return ``PROGRAM`` candidates with canonical values, in text order."""
+        mentions = self._names(text) + self._aliases(text) + self._list_items(text)
+        mentions = self._drop_overlaps(mentions)
+        self._canonicalise(text, mentions)
+        return [Candidate(m.start, m.end, "PROGRAM", m.value) for m in sorted(mentions, key=lambda m: m.start)]
+
+    def _head_base(self, word: str) -> tuple[str, bool] | None:
+        """``(base head, is_compound)`` of a word, or ``None`` if it is not a program head."""
+        w = _clean(word).lower()
+        if w in self.heads:
+            return self.heads[w], False
+        for stem, base in self.stems.items():
+            if w.endswith(stem) and len(w) > len(stem) + 2:
+                compound = w[: -len(stem)] + base
+                if compound in self.blacklist or w in self.blacklist:
+                    return None
+                return compound, True
+        return None
+
+    def _names(self, text: str) -> list[_Mention]:
+        out = []
+        for m in self.head_re.finditer(text):
+            head = self._head_base(m.group("w"))
+            if head is None:
+                continue
+            base, compound = head
+            before = text[max(0, m.start() - 60) : m.start()]
+            prev_words = re.findall(r"[\wåäöÅÄÖ]+", before)
+            prev = prev_words[-1].lower() if prev_words else ""
+            start = m.start()
+            city = self.city.search(before)
+            if city:
+                start = m.start() - (len(before) - city.start())
+            elif prev.endswith(self.adj_suffixes) and len(prev) > 5:
+                start = m.start() - len(before) + before.rfind(prev_words[-1])
+                start = self._suspended_compound(text, start)
+            if prev in self.plural_det and not city and not m.group("w")[:1].isupper():
+                continue  # "flera olika program för att …": a generic plural
+            end = self._complement_end(text, m.end(), m.group("w"))
+            if end is not None:
+                out.append(_Mention(start, end, "", "name"))
+            elif start < m.start() and not city:
+                out.append(_Mention(start, m.end(), "", "compound"))  # "barn- och ungdomspolitiska policyn"
+            elif compound and (city or self._is_policy(base) or self._year_follows(text, m.end())):
+                end = self._year_follows(text, m.end()) or m.end()
+                out.append(_Mention(start, end, "", "compound"))
+        return out
+
+    @staticmethod
+    def _suspended_compound(text: str, start: int) -> int:
+        """Include ``Barn- och`` before ``ungdomspolitisk policy``."""
+        m = re.search(r"[A-ZÅÄÖa-zåäö]+-\s+(?:och|eller)\s+$", text[max(0, start - 30) : start])
+        return start - len(m.group()) if m else start
+
+    @staticmethod
+    def _is_policy(base: str) -> bool:
+        return base.endswith("policy")
+
+    @staticmethod
+    def _year_follows(text: str, pos: int) -> int | None:
+        m = re.match(r"[ \t]+((?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?)(?![\d\w])", text[pos : pos + 16])
+        return pos + m.end() if m else None
+
+    def _complement_end(self, text: str, pos: int, head_word: str) -> int | None:
+        """End of ``för …`` after a head at ``pos``, or ``None`` when no name complement follows."""
+        tokens = [(t.group(), pos + t.start(), pos + t.end()) for t in _WORD.finditer(text[pos : pos + 400])]
+        if len(tokens) < 2 or tokens[0][0].lower() not in self.preps:
+            return None
+        if text[pos : tokens[0][1]].count("\n") > 1:
+            return None
+        first = tokens[1][0].lower()
+        if first == "att" and not (head_word[:1].isupper() or "handlingsplan" in head_word.lower()):
+            return None
+        if first in self.stop and first not in ("att", "de", "det", "den"):
+            return None
+        end = None
+        n_words = 0
+        i = 1
+        while i < len(tokens) and n_words < 30:
+            tok, s, e = tokens[i]
+            low = tok.lower()
+            if text[tokens[i - 1][2] : s].count("\n") > 1:
+                break
+            if _YEARISH.fullmatch(tok):
+                end = e
+                break
+            if tok == ",":
+                nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+                if not nxt or self._head_base(nxt) or not self._list_continues(tokens[i + 1 :]):
+                    break
+                i += 1
+                continue
+            if not tok[0].isalnum() and tok[0] not in "&{|":
+                break
+            if len(tok) == 1 and tok.islower() and tok not in "iåöo":
+                break  # OCR debris ("r" for "är") ends a name
+            if low in ("och", "eller", "samt"):
+                nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+                if (
+                    not nxt
+                    or nxt[0].isupper()
+                    or self._head_base(nxt)
+                    or nxt.lower() in self.stop - self.function_words
+                    or (len(nxt) >= 7 and nxt.endswith(("en", "na")))  # "… och förslagen i …": a new definite NP
+                ):
+                    break
+                i += 1
+                continue
+            if low in self.stop and low not in self.function_words:
+                break
+            if i > 1 and self._head_base(tok) and low not in ("program",):
+                break
+            if low not in self.function_words:
+                end = e
+            n_words += 1
+            nxt_low = tokens[i + 1][0].lower() if i + 1 < len(tokens) else ""
+            if n_words > 1 and _GENITIVE.search(low) and (nxt_low in _NUMERALS or nxt_low[:1].isdigit()):
+                break  # "… rättigheternas tre fokusområden": the name ends with the genitive
+            i += 1
+        if end is None or not any(
+            len(t) > 3 and t.lower() not in self.function_words for t, s, e in tokens[1:] if e <= end
+        ):
+            return None
+        return end
+
+    def _list_continues(self, rest: list[tuple[str, int, int]]) -> bool:
+        """After a comma: does an ``och``/``eller``/``samt`` come before the clause ends?"""
+        for tok, _, _ in rest[:25]:
+            low = tok.lower()
+            if low in ("och", "eller", "samt"):
+                return True
+            if (not tok[0].isalnum() and tok != ",") or (low in self.stop and low not in self.function_words):
+                return False
+        return False
+
+    def _aliases(self, text: str) -> list[_Mention]:
+        return [_Mention(m.start("w"), m.end("w"), "", "alias") for m in _ACRONYM_ALIAS.finditer(text)]
+
+    def _list_items(self, text: str) -> list[_Mention]:
+        """Topics listed after ``… handlingsplaner att tas fram för:`` (one per line)."""
+        out = []
+        for intro in self.list_intro.finditer(text):
+            plural = re.match(r"\w+", intro.group()).group().lower()  # type: ignore[union-attr]
+            head = self.data["list_head"].get(plural, "Plan")
+            pos = intro.end()
+            for para in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text[pos : pos + 1500]):
+                item = para.group()
+                if len(_clean(item)) > 100 or _clean(item)[-1:] in ".:":
+                    break
+                lead = re.match(r"\s*(?:[-–•*»·▪]|e(?= [A-ZÅÄÖ]))?\s*", item)
+                s = pos + para.start() + (lead.end() if lead else 0)
+                body = text[s : pos + para.end()]
+                body = re.sub(r"\s*\([^)]*\)\s*$", "", body).rstrip(" \t.;,")
+                if body:
+                    topic = _clean(body)
+                    out.append(_Mention(s, s + len(body), f"{head} för {topic[:1].lower()}{topic[1:]}", "item"))
+        return out
+
+    @staticmethod
+    def _drop_overlaps(mentions: list[_Mention]) -> list[_Mention]:
+        rank = {"item": 0, "name": 1, "compound": 2, "alias": 3}
+        kept: list[_Mention] = []
+        for m in sorted(mentions, key=lambda m: (rank[m.kind], -(m.end - m.start))):
+            if not any(m.start < k.end and k.start < m.end for k in kept):
+                kept.append(m)
+        return kept
+
+    # ------------------------------------------------------------- canonicalise
+    def surface_value(self, surface: str) -> str:
+        """Normalised surface form: clean spacing, indefinite head, capitalised.
+
+        >>> ProgramFinder(load_patterns("programs")).surface_value("programmet för barnets\\nrättigheter")
+        'Program för barnets rättigheter'
+        """
+        s = _clean(surface)
+        if s.isupper():
+            s = s.lower()
+        words = s.split(" ")
+        for i, w in enumerate(words):
+            hb = self._head_base(w)
+            if hb is not None:
+                words[i] = self._compound_base(w) if hb[1] else hb[0]
+                if i + 1 < len(words) and words[i + 1] in self.prep_variants:
+                    words[i + 1] = self.prep_variants[words[i + 1]]
+                break
+        s = " ".join(words)
+        s = re.sub(r"iska (\w+)$", r"isk \1", s) if words[-1] in self.heads.values() else s
+        s = re.sub(r"s$", "", s) if re.search(r"(?:erna|arna|orna|ena|na)s$", s) else s
+        return s[:1].upper() + s[1:]
+
+    def _compound_base(self, word: str) -> str:
+        low = word.lower()
+        for stem, base in self.stems.items():
+            if low.endswith(stem):
+                return word[: len(word) - len(stem)] + base
+        return word
+
+    def _canonicalise(self, text: str, mentions: list[_Mention]) -> None:
+        for m in mentions:
+            if m.kind != "item":
+                m.value = self.surface_value(text[m.start : m.end])
+        # aliases defined in parentheses right after a name: "NAME (MR-programmet)"
+        alias_of: dict[str, str] = {}
+        for m in mentions:
+            if m.kind == "alias":
+                pre = text[max(0, m.start - 3) : m.start]
+                if "(" in pre:
+                    name = max(
+                        (n for n in mentions if n.kind in ("name", "compound") and 0 <= m.start - n.end <= 3),
+                        key=lambda n: n.end,
+                        default=None,
+                    )
+                    if name is not None:
+                        alias_of[self._alias_key(m.value)] = name.value
+        groups = self._group(
+            [m.value for m in mentions if m.kind != "alias" or self._alias_key(m.value) not in alias_of]
+        )
+        for m in mentions:
+            if m.kind == "alias" and self._alias_key(m.value) in alias_of:
+                m.value = alias_of[self._alias_key(m.value)]
+            m.value = groups.get(m.value, m.value)
+        groups = self._group([m.value for m in mentions])
+        for m in mentions:
+            m.value = groups.get(m.value, m.value)
+
+    @staticmethod
+    def _alias_key(value: str) -> str:
+        return re.sub(r"(?:met|et|en|n)$", "", value.casefold())
+
+    def _group(self, values: Iterable[str]) -> dict[str, str]:
+        """Map each value to the canonical variant of its group (same key, fuzzily)."""
+        counts = Counter(values)
+        keys = {v: program_key(v) for v in counts}
+        clusters: list[list[str]] = []
+        for v in sorted(counts, key=lambda v: -len(v)):
+            for cl in clusters:
+                if same_name(keys[v], keys[cl[0]], self.fuzzy):
+                    cl.append(v)
+                    break
+            else:
+                clusters.append([v])
+        out = {}
+        for cl in clusters:
+            best = max(
+                cl,
+                key=lambda v: (bool(_PERIOD.search(v)), keys[v] != v.casefold(), -_unknown_words(v), counts[v], len(v)),
+            )
+            for v in cl:
+                out[v] = best
+        return out
+
+
+def same_name(key_a: str, key_b: str, fuzzy: float = 90.0) -> bool:
+    """Do two :func:`program_key` keys name the same document? Same head word and nearly equal, or one extends the other.
+
+    >>> same_name("program för barnets rättigheter", "program för barnets rättigheter och inflytande i stockholms stad")
+    True
+    >>> same_name("handlingsplan för romsk inkludering", "strategi för romsk inkludering")
+    False
+    """
+    a, b = sorted((key_a, key_b), key=len)
+    if DamerauLevenshtein.distance(a, b) <= 1:
+        return True  # one typo: "hbqt-policy" / "hbtq-policy"
+    if a.split(" ", 1)[0] != b.split(" ", 1)[0]:
+        return False
+    if fuzz.ratio(a, b) >= fuzzy:
+        return True
+    return len(a.split()) >= 4 and b.startswith(a + " ")
+
+
+def resolve_across_documents(values: list[list[str]], fuzzy: float = 90.0) -> list[dict[str, str]]:
+    """Resolve bare names to the one fuller variant (with period, else with owner) other documents give.
+
+    ``values[i]`` are the program values of document ``i``; returns one ``{old: new}`` map per document.
+
+    >>> resolve_across_documents([["Program för ett jämställt Stockholm"], ["Program för ett jämställt Stockholm 2018-2022"]])
+    [{'Program för ett jämställt Stockholm': 'Program för ett jämställt Stockholm 2018-2022'}, {}]
+    """
+    dated: set[str] = set()
+    owned: set[str] = set()
+    for doc_values in values:
+        for v in doc_values:
+            if _PERIOD.search(v):
+                dated.add(v)
+            elif program_key(v) != v.casefold():
+                owned.add(v)
+    out = []
+    for doc_values in values:
+        mapping = {}
+        for v in set(doc_values):
+            if _PERIOD.search(v):
+                continue
+            key = program_key(v)
+            for pool in (dated, owned):
+                cands = {d for d in pool if d != v and same_name(program_key(d), key, fuzzy)}
+                exact = {d for d in cands if program_key(d) == key}
+                cands = exact if len(exact) == 1 else cands
+                if len(cands) == 1:
+                    mapping[v] = cands.pop()
+                if cands or v in mapping:
+                    break
+        out.append(mapping)
+    return out
+
+
+_DEFAULT_FINDER: ProgramFinder | None = None
+
+
+def find_programs(text: str) -> list[tuple[str, str | None]]:
+    """``(text, value)`` of the program mentions in ``text`` with the packaged patterns."""
+    global _DEFAULT_FINDER
+    if _DEFAULT_FINDER is None:
+        _DEFAULT_FINDER = ProgramFinder(load_patterns("programs"))
+    return [(text[c.start : c.end], c.value) for c in _DEFAULT_FINDER.find(text)]
+
+
+class ProgramComponent(MrtextComponent):
+    """spaCy component writing ``PROGRAM`` spans to ``doc.spans["mrtext_programs"]``.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("sv"); _ = nlp.add_pipe("mrtext_programs")
+    >>> doc = nlp("Kommunen antog en HBTQ-policy och Strategi för romsk inkludering 2018-2022.")
+    >>> [(s.text, s._.mrtext_value) for s in doc.spans["mrtext_programs"]]
+    [('HBTQ-policy', 'HBTQ-policy'), ('Strategi för romsk inkludering 2018-2022', 'Strategi för romsk inkludering 2018-2022')]
+    """
+
+    data_file = "programs.json"
+
+    def compile(self) -> None:
+        self.finder = ProgramFinder(self.data)
+
+    def match(self, doc: Doc) -> list[Candidate]:
+        return self.finder.find(doc.text)
+
+
+@Language.factory(
+    "mrtext_programs",
+    assigns=["doc.spans"],
+    default_config={"span_key": "mrtext_programs", "patterns": None},
+)
+def make_programs(nlp: Language, name: str, span_key: str, patterns: dict[str, Any] | None) -> ProgramComponent:
+    """Build the ``mrtext_programs`` component; ``patterns`` defaults to ``patterns/programs.json``."""
+    return ProgramComponent(nlp, name, span_key=span_key, data=patterns or load_patterns("programs"))

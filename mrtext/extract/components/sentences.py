@@ -1,0 +1,131 @@
+"""``mrtext_sentences``: sentence boundaries for municipal prose, headings, lists and hard-wrapped scans.
+
+A blank ``sv`` pipeline has no sentence boundaries, and spaCy's ``sentencizer`` splits on every ``.``
+(``bl.a.``, ``t.ex.``) but not on headings without punctuation. The rules here work on characters:
+
+* a blank line ends a sentence; so does a list item (``-``, ``•``, ``*``, ``1.``) or a heading-like
+  line (short, no final punctuation, next line capitalised);
+* ``. ! ?`` followed by a capital, digit or quote ends a sentence, except after known abbreviations;
+* a single line break inside a paragraph (hard-wrapped or OCR text) does *not* end a sentence.
+
+>>> text = "Sammanfattning\\nStaden ska bl.a. öka\\nkunskapen. Målet är klart.\\n\\n- Kunskap"
+>>> [text[s:e] for s, e in sentence_bounds(text)]
+['Sammanfattning', 'Staden ska bl.a. öka\\nkunskapen.', 'Målet är klart.', '- Kunskap']
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from mrtext.extract.patterns import load_patterns
+from mrtext.extract.spans import Candidate, MrtextComponent
+
+__all__ = ["SentenceSegmenter", "make_sentences", "sentence_bounds"]
+
+_BULLET = re.compile(r"[ \t]*(?:[-–•*»·▪◦]|e(?= [A-ZÅÄÖ])|\d{1,2}[.)])[ \t]+")
+_END = re.compile(r"[.!?…](?:[”\"’)\]]*)(?:[ \t]+|[ \t]*\n[ \t]*)(?=[\"”“'(‘]?[A-ZÅÄÖ0-9])")
+_ABBREV_TAIL = re.compile(r"(?:^|[\s(])((?:[A-Za-zåäöÅÄÖ]{1,5}\.)*[A-Za-zåäöÅÄÖ]{1,6})\.$")
+
+
+class SentenceSegmenter:
+    """Character-level sentence splitter configured by ``data`` (``patterns/sentences.json``)."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.abbreviations = {a.lower().rstrip(".") for a in data["abbreviations"]}
+        self.heading_ratio = float(data.get("heading_ratio", 0.7))
+        self.heading_max = int(data.get("heading_max_chars", 90))
+
+    def bounds(self, text: str) -> list[tuple[int, int]]:
+        """Return ``(start, end)`` of every sentence, stripped of surrounding whitespace."""
+        starts = sorted(self._starts(text))
+        out = []
+        for i, s in enumerate(starts):
+            e = starts[i + 1] if i + 1 < len(starts) else len(text)
+            seg = text[s:e]
+            lead = len(seg) - len(seg.lstrip())
+            body = seg.strip()
+            if body:
+                out.append((s + lead, s + lead + len(body)))
+        return out
+
+    def _starts(self, text: str) -> set[int]:
+        starts = {0}
+        lines = list(re.finditer(r"[^\n]*(?:\n|$)", text))
+        lengths = [len(m.group().strip()) for m in lines if len(m.group().strip()) > 20]
+        typical = statistics.median(lengths) if lengths else 80.0
+        prev: re.Match[str] | None = None
+        for m in lines:
+            line = m.group().rstrip("\n")
+            if not line.strip():
+                prev = None
+                continue
+            if prev is None or _BULLET.match(line) or self._is_heading(prev.group().strip(), line.strip(), typical):
+                starts.add(m.start())
+            prev = m
+        for m in _END.finditer(text):
+            if not self._abbreviation_before(text, m.start()):
+                starts.add(m.end())
+        return starts
+
+    def _is_heading(self, prev: str, line: str, typical: float) -> bool:
+        if not line[:1].isupper() or prev[-1:] in ".,;:!?-–(" or (prev[-1:].islower() and len(prev) > self.heading_max):
+            return False
+        return len(prev) < min(self.heading_ratio * typical, self.heading_max)
+
+    def _abbreviation_before(self, text: str, dot: int) -> bool:
+        if text[dot] != ".":
+            return False
+        m = _ABBREV_TAIL.search(text[max(0, dot - 24) : dot + 1])
+        return m is not None and m.group(1).lower() in self.abbreviations
+
+
+_DEFAULT: SentenceSegmenter | None = None
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Sentence ``(start, end)`` offsets of ``text`` with the packaged rules (the same the component uses)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = SentenceSegmenter(load_patterns("sentences"))
+    return _DEFAULT.bounds(text)
+
+
+class SentenceComponent(MrtextComponent):
+    """spaCy component setting ``token.is_sent_start`` (so ``doc.sents`` works on a blank pipeline).
+
+    >>> import spacy
+    >>> nlp = spacy.blank("sv"); _ = nlp.add_pipe("mrtext_sentences")
+    >>> [s.text for s in nlp("Bakgrund\\nStaden har t.ex. en plan. Den antogs 2017.").sents]
+    ['Bakgrund\\n', 'Staden har t.ex. en plan.', 'Den antogs 2017.']
+    """
+
+    data_file = "sentences.json"
+
+    def compile(self) -> None:
+        self.segmenter = SentenceSegmenter(self.data)
+
+    def match(self, doc: Doc) -> list[Candidate]:
+        return [Candidate(s, e, "SENT") for s, e in self.segmenter.bounds(doc.text)]
+
+    def set_annotations(self, doc: Doc, candidates: Any) -> None:
+        flags = [False] * len(doc)
+        for cand in candidates:
+            span = doc.char_span(cand.start, cand.start + 1, alignment_mode="expand")
+            i = span.start if span is not None else len(doc)
+            while i < len(doc) and doc[i].is_space:
+                i += 1
+            if i < len(doc):
+                flags[i] = True
+        for token, flag in zip(doc, flags, strict=True):
+            token.is_sent_start = flag or token.i == 0
+
+
+@Language.factory("mrtext_sentences", assigns=["token.is_sent_start"], default_config={"patterns": None})
+def make_sentences(nlp: Language, name: str, patterns: dict[str, Any] | None) -> SentenceComponent:
+    """Build the ``mrtext_sentences`` component; ``patterns`` defaults to ``patterns/sentences.json``."""
+    return SentenceComponent(nlp, name, span_key="", data=patterns or load_patterns("sentences"))

@@ -1,0 +1,202 @@
+"""Unit tests of the mrtext_* rule components on Swedish strings, including the negative cases."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from mrtext.extract.components.dates import find_dates
+from mrtext.extract.components.dnr import find_diary_numbers
+from mrtext.extract.components.programs import find_programs, resolve_across_documents
+from mrtext.extract.components.sentences import sentence_bounds
+from mrtext.extract.linear import train_linear
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value"),
+    [
+        ("Svar på remiss, Dnr KS 2023/1159", "Dnr KS 2023/1159", "KS 2023/1159"),
+        ("remitterats nämnden (dnr\nSF 2024/444).", "dnr\nSF 2024/444", "SF 2024/444"),
+        ("Strategi för romsk inkludering (Dnr KS\n2018/000070)", "Dnr KS\n2018/000070", "KS 2018/000070"),
+        ("programmet (Dnr\n171-116/2017)", "Dnr\n171-116/2017", "171-116/2017"),
+        ("Stockholm 2018-2022 (Dnr 434-\n21/2017)", "Dnr 434-\n21/2017", "434-21/2017"),
+        ("ersätter programmet (dnr KS 434-21/2017).", "dnr KS 434-21/2017", "KS 434-21/2017"),
+        ("riktlinjer (KS 2018/000069) är lagstadgade", "KS 2018/000069", "KS 2018/000069"),
+        ("Ärende 2006-152-307 avslutades", "2006-152-307", "2006-152-307"),
+        ("Klassificering 1.5.1-135-2012 gäller", "1.5.1-135-2012", "1.5.1-135-2012"),
+        ("Tingsrättens mål T 2010-313-01743", "T 2010-313-01743", "T 2010-313-01743"),
+        ("Beslut S-Dp 2002-11922-54 fattades", "S-Dp 2002-11922-54", "S-DP 2002-11922-54"),
+        ("enligt beslut KS/2019:123 och", "KS/2019:123", "KS/2019:123"),
+        ("Diarienummer: 2019/123", "Diarienummer: 2019/123", "2019/123"),
+        ("Ärendenummer SLK-2023-01047", "Ärendenummer SLK-2023-01047", "SLK-2023-01047"),
+        ("Motion (dnr ks 2019/12)", "dnr ks 2019/12", "KS 2019/12"),
+    ],
+)
+def test_diary_numbers(text: str, surface: str, value: str) -> None:
+    assert find_diary_numbers(text) == [(surface, value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Programmet gäller 2018-2022 och följs upp 2017.",
+        "Verksamhetsåren 2015-2018",
+        "Ring 08-508 290 00 eller 070-123 45 67.",
+        "enligt SFS 2008:567 och SOU 2019:42",
+        "Utlåtande 2017:19 RI och Motion 2016:5",
+        "Svar på interpellation (2017:18) av Isabel",
+        "prop. 2016/17:180 och bet. 2019/20:SoU5",
+        "Sammanträdet hölls 2017-11-27 kl. 13.00-15.00.",
+        "Agenda 2030 och ISO 9001:2015",
+        "KS 2018-2022 (år 2019/2020)",
+    ],
+)
+def test_not_diary_numbers(text: str) -> None:
+    assert find_diary_numbers(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value"),
+    [
+        ("Arendet har behandlats den 18 september\n2024 och", "18 september\n2024", "2024-09-18"),
+        ("Stockholm den 6 december 2017", "6 december 2017", "2017-12-06"),
+        ("beslut 6 dec. 2017 om", "6 dec. 2017", "2017-12-06"),
+        ("Datum 2017-11-27", "2017-11-27", "2017-11-27"),
+        ("möte 27/11 2017 i", "27/11 2017", "2017-11-27"),
+        ("justerat 27.11.2017.", "27.11.2017", "2017-11-27"),
+        ("I februari 2018 lanserades", "februari 2018", "2018-02"),
+        ("senast den 1:a mars 2019", "1:a mars 2019", "2019-03-01"),
+    ],
+)
+def test_dates(text: str, surface: str, value: str) -> None:
+    assert find_dates(text) == [(surface, value)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "budget 2018 och sedan 2015",
+        "Program 2018-2022",
+        "hösten 2015 och i april",
+        "den 31 juni 2018",  # no such day
+        "den 30 februari 2019",
+        "tel. 08-508 290 00",
+    ],
+)
+def test_not_dates(text: str) -> None:
+    assert find_dates(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Kommunen antog Program för ett jämställt Stockholm 2018-2022 (Dnr 434-21/2017).",
+            [("Program för ett jämställt Stockholm 2018-2022", "Program för ett jämställt Stockholm 2018-2022")],
+        ),
+        (
+            "Det har funnits en HBQT-policy. En HBTQ-policy ska antas och HBTQ-policyn ska vara enkel.",
+            [("HBQT-policy", "HBTQ-policy"), ("HBTQ-policy", "HBTQ-policy"), ("HBTQ-policyn", "HBTQ-policy")],
+        ),
+        (
+            "Kommunstyrelsen har remitterat Stockholms\nstads program för de mänskliga rättigheterna (MR-\nprogrammet), för"
+            " besvarande. MR-programmet ersätter andra.",
+            [
+                (
+                    "Stockholms\nstads program för de mänskliga rättigheterna",
+                    "Stockholms stads program för de mänskliga rättigheterna",
+                ),
+                ("MR-\nprogrammet", "Stockholms stads program för de mänskliga rättigheterna"),
+                ("MR-programmet", "Stockholms stads program för de mänskliga rättigheterna"),
+            ],
+        ),
+        (
+            "Nämnden följer Doftpolicy för Göteborgs Stads anställda i brukarnära verksamheter som gäller.",
+            [
+                (
+                    "Doftpolicy för Göteborgs Stads anställda i brukarnära verksamheter",
+                    "Doftpolicy för Göteborgs Stads anställda i brukarnära verksamheter",
+                )
+            ],
+        ),
+        (
+            "Motionären vill att landstinget tar fram en likabehandlingspolicy.",
+            [("likabehandlingspolicy", "Likabehandlingspolicy")],
+        ),
+        (
+            "stadens nya program mot våld i nära relationer och hedersrelaterat våld och förtryck har ett tydligt fokus.",
+            [
+                (
+                    "program mot våld i nära relationer och hedersrelaterat våld och förtryck",
+                    "Program mot våld i nära relationer och hedersrelaterat våld och förtryck",
+                )
+            ],
+        ),
+    ],
+)
+def test_programs(text: str, expected: list[tuple[str, str]]) -> None:
+    assert find_programs(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stockholms stad har tidigare haft flera olika program för att stärka rättigheterna.",
+        "Elever läser utbildningsprogrammet Mentors in Violence Prevention.",
+        "Programmet och handlingsplanen följs upp av policyn.",  # bare heads are coreference, not names
+    ],
+)
+def test_not_programs(text: str) -> None:
+    assert find_programs(text) == []
+
+
+def test_programs_resolve_across_documents() -> None:
+    maps = resolve_across_documents(
+        [["Strategi för romsk inkludering"], ["Strategi för romsk inkludering 2018-2022", "Program för X 2019"]]
+    )
+    assert maps == [{"Strategi för romsk inkludering": "Strategi för romsk inkludering 2018-2022"}, {}]
+
+
+def test_sentences_on_hard_wrapped_scan(corpus) -> None:
+    text = corpus.by_id("002").text
+    sents = [" ".join(text[s:e].split()) for s, e in sentence_bounds(text)]
+    assert "Sammanfattning" in sents
+    # a sentence wrapped over three lines stays one sentence
+    assert any(
+        s.startswith("Programmets syfte dr att ge vdgledning") and s.endswith("diskriminering och rasism.")
+        for s in sents
+    )
+    # abbreviations do not end sentences
+    assert not any(s.endswith("bl.a.") for s in sents)
+
+
+@pytest.mark.parametrize(
+    ("text", "is_goal"),
+    [
+        ("Programmets mål är att Stockholms stad ska vara en öppen och jämlik stad.", True),
+        ("Handlingsplanen syftar till att stärka arbetet med jämställdhet i alla nämnder.", True),
+        ("Vår målsättning är att policyn ska vara övergripande och enkel att ta till sig.", True),
+        ("Det övergripande målet med handlingsplanen är: Staden säkerställer att alla har lika rättigheter.", True),
+        ("Arbetet med att uppnå målet med programmet är nära kopplat till stadens demokratiarbete.", False),
+        ("Ombudsmännen arbetar för att nå målsättningen om en stad för alla.", False),
+        ("Nämnden beslutar att lägga rapporten till handlingarna.", False),
+        ("Hur har målen följts upp under året?", False),
+    ],
+)
+def test_goal_rules(text: str, is_goal: bool) -> None:
+    nlp = spacy.blank("sv")
+    nlp.add_pipe("mrtext_sentences")
+    nlp.add_pipe("mrtext_goals")
+    doc = nlp("Bakgrund\n\n" + text)
+    assert [s.text for s in doc.spans["mrtext_goals"]] == ([text] if is_goal else [])
+
+
+def test_linear_classifier_learns_and_round_trips() -> None:
+    from mrtext.extract.linear import LinearTextModel
+
+    texts = ["Målet är att alla ska ha lika rättigheter."] * 3 + ["Protokollet justeras den 3 maj."] * 3
+    model = train_linear(texts, ["1"] * 3 + ["0"] * 3)
+    again = LinearTextModel.from_dict(model.to_dict())
+    p = again.scores("Målet är att kommunen ska vara tillgänglig.")["1"]
+    q = again.scores("Protokollet justerades i går.")["1"]
+    assert p > 0.5 > q
