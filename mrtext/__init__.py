@@ -1,11 +1,26 @@
 """mrtext: a toolkit for Swedish municipal documents.
 
-Stages, each usable alone: ingest → repair → extract → link → export.
-The public verbs are imported lazily, so ``import mrtext`` is cheap.
+Stages, each usable alone: ingest → repair → extract → link → export. Five verbs take a
+researcher from texts to tables and a graph; they are imported lazily, so ``import mrtext``
+is cheap (no spaCy, pandas or networkx until a verb is used):
+
+=============================  ==================================================================
+``repair_text(text)``          repair OCR damage: ``.text``, ``.changes``, ``.to_original(start, end)``
+``load_pipeline()``            the packaged spaCy pipeline (load once, pass it to ``extract``)
+``extract(docs, nlp=None)``    one :class:`~mrtext.model.DocumentRecord` per document or string
+``build_graph(records)``       the document graph, a ``networkx.MultiDiGraph``
+``to_frame(records | graph)``  pandas tables: entities, documents, graph edges or nodes
+=============================  ==================================================================
+
+>>> import mrtext
+>>> sorted(v for v in dir(mrtext) if not v.startswith("_"))
+['build_graph', 'extract', 'load_pipeline', 'repair_text', 'to_frame']
 """
 
 from __future__ import annotations
 
+import sys
+import types
 from importlib import import_module
 from typing import Any
 
@@ -20,6 +35,53 @@ _VERBS = {
 }
 
 __all__ = ["__version__", *_VERBS]
+
+
+class _Verb:
+    """The verb ``mrtext.extract``, which shares its name with the subpackage ``mrtext.extract``.
+
+    Python sets a package's attribute to a subpackage when the subpackage is imported, which
+    would turn ``mrtext.extract(...)`` into "module object is not callable" as soon as anything
+    imports ``mrtext.extract.*``. This stand-in calls the function, and forwards any other
+    attribute to the subpackage, so ``mrtext.extract.load_pipeline`` keeps working too.
+    """
+
+    __slots__ = ("_module", "_name")
+
+    def __init__(self, module: str, name: str) -> None:
+        self._module = module
+        self._name = name
+
+    @property
+    def __wrapped__(self) -> Any:  # inspect.signature and help() follow this to the function
+        return getattr(import_module(self._module), self._name)
+
+    @property
+    def __doc__(self) -> str | None:  # type: ignore[override]
+        doc: str | None = self.__wrapped__.__doc__
+        return doc
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.__wrapped__(*args, **kwargs)
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(import_module(self._module), attr)
+
+    def __repr__(self) -> str:
+        return f"<mrtext verb {self._name} from {self._module}>"
+
+
+class _Package(types.ModuleType):
+    """``mrtext`` itself: importing a subpackage must not replace the verb of the same name."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(globals().get(name), _Verb) and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+extract = _Verb("mrtext.extract", "extract")
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
