@@ -227,7 +227,7 @@ def draw_graph(
     labels = {n: _node_label(n, d, label_width) for n, d in graph.nodes(data=True)}
     ys = [xy[1] for xy in pos.values()]
     lift = 0.03 * ((max(ys) - min(ys)) if ys else 1.0) or 0.03
-    nx.draw_networkx_labels(
+    texts = nx.draw_networkx_labels(
         graph,
         {n: (x, y + lift) for n, (x, y) in pos.items()},
         labels=labels,
@@ -236,6 +236,8 @@ def draw_graph(
         bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 0.6},
         ax=ax,
     )
+    for text in texts.values():
+        text.set_zorder(1.5)  # above the edges, below the nodes: a label never hides a node
     _legend(
         ax,
         [(k, _colour_for(k, NODE_COLOURS, extra)) for k in kinds],
