@@ -1,7 +1,7 @@
 """Write OCR'd documents as plain text, TSV, JSON Lines, hOCR or ALTO.
 
-* ``txt``: page texts joined by form feeds (``\\f``), files likewise; nothing else, so the
-  output can be piped into ``mrtext repair -``.
+* ``txt``: each page's text and a newline, pages (and files) separated by form feeds
+  (``\\f``); nothing else, so the output can be piped into ``mrtext repair -``.
 * ``tsv``: one row per word with file, page, layout numbers, box and confidence, plus one
   row per page (level 1) whose ``conf`` is the page's mean word confidence. Text-layer pages
   give one level-4 row per line (no box, ``conf`` -1).
@@ -14,7 +14,7 @@
 >>> from mrtext.ocr.pipeline import OcrDocument
 >>> docs = [OcrDocument(Path("a.png"), [OcrPage("ett")]), OcrDocument(Path("b.tif"), [OcrPage("två"), OcrPage("tre")])]
 >>> to_txt(docs)
-'ett\\x0ctvå\\x0ctre\\n'
+'ett\\n\\x0ctvå\\n\\x0ctre\\n'
 """
 
 from __future__ import annotations
@@ -56,9 +56,8 @@ def iter_pages(docs: Iterable[OcrDocument]) -> Iterator[tuple[OcrDocument, int, 
 
 
 def to_txt(docs: Iterable[OcrDocument]) -> str:
-    """All pages' text, joined by form feeds, with a final newline (empty output for no pages)."""
-    text = PAGE_BREAK.join(doc.text for doc in docs if doc.pages)
-    return text + "\n" if text else ""
+    """All pages' text, each with a final newline, separated by form feeds (empty output for no pages)."""
+    return PAGE_BREAK.join(doc.text for doc in docs if doc.pages)
 
 
 def _tsv_field(value: object) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from mrtext.errors import InputFileError, MrtextError
 from mrtext.ocr.engine import ImageInput
@@ -178,38 +178,57 @@ def _image_error(path: Path, exc: Exception, page: int | None = None) -> InputFi
 
 def _image_pages(path: Path, *, max_megapixels: float) -> Iterator[PageInput]:
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        try:
-            image = Image.open(path)
-        except Image.DecompressionBombError as exc:
-            raise InputFileError(
-                f"{path}: image too large to open safely ({exc})", remedy="downscale the image or split it"
-            ) from exc
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise _image_error(path, exc) from exc
+        # Pillow warns about damaged data (EXIF, truncation) and sizes; the errors that matter are raised below.
+        warnings.simplefilter("ignore")
+        yield from _image_frames(path, max_megapixels=max_megapixels)
+
+
+def _image_frames(path: Path, *, max_megapixels: float) -> Iterator[PageInput]:
+    try:
+        image = Image.open(path)
+    except Image.DecompressionBombError as exc:
+        raise InputFileError(
+            f"{path}: image too large to open safely ({exc})", remedy="downscale the image or split it"
+        ) from exc
+    except Exception as exc:  # UnidentifiedImageError, OSError, SyntaxError... on damaged headers
+        raise _image_error(path, exc) from exc
     with image:
-        frames = getattr(image, "n_frames", 1)
-        for index in range(frames):
+        try:
+            frames: int | None = getattr(image, "n_frames", 1)
+        except Exception:  # a damaged chain of TIFF pages: read pages until it breaks
+            frames = None
+        single = frames == 1
+        index = 0
+        while frames is None or index < frames:
             number = index + 1
             try:
                 image.seek(index)
-                _check_size(f"{path}: page {number}" if frames > 1 else str(path), image.size, max_megapixels)
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-                    image.load()
-            except MrtextError as exc:
-                yield PageInput(number, error=exc, size=image.size)
-                continue
-            except (OSError, SyntaxError, ValueError, EOFError) as exc:
-                error = _image_error(path, exc, number if frames > 1 else None)
-                yield PageInput(number, error=error)
-                if frames > 1:  # a truncated multi-page file: what follows cannot be found either
-                    for later in range(number + 1, frames + 1):
-                        yield PageInput(later, error=InputFileError(f"{path}: page {later}: not reached ({error})"))
+            except EOFError:
                 return
-            direct = frames == 1 and image.mode in _DIRECT_MODES and image.format in ("PNG", "JPEG", "TIFF")
+            except Exception as exc:
+                yield PageInput(number, error=_image_error(path, exc, number))
+                return
+            try:
+                _check_size(str(path) if single else f"{path}: page {number}", image.size, max_megapixels)
+                image.load()
+            except MrtextError as exc:
+                if single:
+                    raise
+                yield PageInput(number, error=exc, size=image.size)
+                index += 1
+                continue
+            except Exception as exc:  # Pillow raises many types on damaged data
+                error = _image_error(path, exc, None if single else number)
+                if single:
+                    raise error from exc
+                yield PageInput(number, error=error)
+                for later in range(number + 1, (frames or number) + 1):  # the rest of a damaged file is lost too
+                    yield PageInput(later, error=InputFileError(f"{path}: page {later}: not reached ({error})"))
+                return
+            direct = single and image.mode in _DIRECT_MODES and image.format in ("PNG", "JPEG", "TIFF")
             page_image: ImageInput = path if direct else normalize_mode(image.copy())
             yield PageInput(number, image=page_image, size=image.size)
+            index += 1
 
 
 def usable_text_layer(text: str, *, has_images: bool) -> bool:
@@ -243,20 +262,32 @@ def clean_pdf_text(text: str) -> str:
     return text.replace("\x02", "-").replace("\ufffe", "-").rstrip()
 
 
+def _mentions_encryption(path: Path, chunk: int = 1 << 20) -> bool:
+    """Whether the file has an ``/Encrypt`` entry (read in chunks; only called for PDFs that failed to open)."""
+    tail = b""
+    with path.open("rb") as fh:
+        while block := fh.read(chunk):
+            if b"/Encrypt" in tail + block:
+                return True
+            tail = block[-16:]
+    return False
+
+
 def _pdf_pages(path: Path, *, dpi: int, max_megapixels: float, text_layer: bool) -> Iterator[PageInput]:
     import pypdfium2 as pdfium
 
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
+        # PDFium's error code can be stale from an earlier document, so look for the encryption dictionary too.
+        if "password" in str(exc).lower() and _mentions_encryption(path):
             raise InputFileError(
                 f"{path}: the PDF is encrypted (password-protected)",
                 remedy="decrypt it first, e.g. qpdf --decrypt --password=PASSWORD in.pdf out.pdf",
             ) from exc
         raise InputFileError(
-            f"{path}: not a readable PDF ({exc})",
-            remedy="the file is damaged or truncated; export or download it again",
+            f"{path}: not a readable PDF (damaged, truncated, or no pages)",
+            remedy="export or download the document again",
         ) from exc
     try:
         if len(pdf) == 0:
@@ -291,7 +322,7 @@ def _pdf_page(page: Any, number: int, *, dpi: int, max_megapixels: float, text_l
         if usable_text_layer(text, has_images=has_images):
             return PageInput(number, text=text, size=(round(width_pt / 72 * dpi), round(height_pt / 72 * dpi)))
     scale = dpi / 72
-    fit = (max_megapixels * 1e6 / max(width_pt * height_pt, 1.0)) ** 0.5
+    fit = 0.995 * (max_megapixels * 1e6 / max(width_pt * height_pt, 1.0)) ** 0.5  # PDFium rounds sizes up
     scale = min(scale, fit, TESSERACT_MAX_SIDE / max(width_pt, height_pt, 1.0))
     bitmap = page.render(scale=scale, grayscale=True)
     image = bitmap.to_pil()

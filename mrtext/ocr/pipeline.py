@@ -60,12 +60,15 @@ class OcrDocument:
 
     @property
     def text(self) -> str:
-        """All page texts joined by form feeds.
+        """The document text: each page's text ends with a newline, and pages are separated by a form feed.
+
+        This is ``pdftotext``'s layout, so page *n* starts after the *(n-1)*-th ``\\f`` and
+        line-based tools never see the last line of one page joined to the first of the next.
 
         >>> OcrDocument(Path("x.tif"), [OcrPage("ett"), OcrPage("två")]).text
-        'ett\\x0ctvå'
+        'ett\\n\\x0ctvå\\n'
         """
-        return PAGE_BREAK.join(page.text for page in self.pages)
+        return PAGE_BREAK.join(page.text + "\n" for page in self.pages)
 
     @property
     def failed_pages(self) -> list[int]:

@@ -33,9 +33,9 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from mrtext.errors import MissingDependencyError
+from mrtext.errors import InputFileError, MissingDependencyError
 from mrtext.metrics import corpus_cer
-from mrtext.ocr.engine import OcrEngine, OcrWord
+from mrtext.ocr.engine import OcrEngine, OcrWord, image_digest
 
 __all__ = [
     "FONTS",
@@ -75,13 +75,17 @@ SETTINGS_SPACE: dict[str, Sequence[Any]] = {
 }
 """The values page settings are drawn from (uniformly, per page)."""
 
-_MARKUP = re.compile(r"^\s{0,3}#{1,6}\s+|\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
+WHITE_POINT = 215
+"""Gray level from which a noisy pixel counts as paper (Tesseract slows to minutes on a speckled blank page)."""
+_MARKUP = re.compile(r"^\s{0,3}#{1,6}\s+|\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|\[bookmark:[^\]]*\]")
 _SPACES = re.compile(r"\s+")
 
 
 def plain_line(line: str) -> str:
-    """One source line as it would be printed: Markdown heading/emphasis marks removed, spaces collapsed.
+    """One source line as it would be printed: Markdown heading/emphasis marks and Word bookmarks removed.
 
+    >>> plain_line("[bookmark: GoBack]För en HBQT-policy")
+    'För en HBQT-policy'
     >>> plain_line("- Sedan 2015 är staden medlem i *European Coalition of Cities*")
     '- Sedan 2015 är staden medlem i European Coalition of Cities'
     """
@@ -261,6 +265,7 @@ def render_page(page: PageLayout) -> Image.Image:
     pixels = np.asarray(image, dtype=np.float32)
     if s.noise:
         pixels = pixels + np.random.default_rng(seed).normal(0.0, s.noise, pixels.shape).astype(np.float32)
+        pixels[pixels >= WHITE_POINT] = 255.0  # a scanner's white point: paper stays white, ink edges get noisy
     if s.threshold:
         pixels = np.where(pixels < 150, 0.0, 255.0)
     return Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), mode="L")
@@ -301,11 +306,6 @@ def align_words(words: Iterable[OcrWord], page: PageLayout) -> list[str]:
     return [" ".join(text for _, text in sorted(bucket)) for bucket in buckets]
 
 
-def image_sha256(image: Image.Image) -> str:
-    """SHA-256 of the PNG encoding of a page (what the manifest records to check regeneration)."""
-    return hashlib.sha256(image.tobytes()).hexdigest()
-
-
 @dataclass
 class SynthPair:
     """A clean text and its OCR, line-aligned, with the pages' settings."""
@@ -340,19 +340,25 @@ def synthesize(
     clean = [line for page in pages for line in page.lines]
     pairs = [SynthPair(doc_id, engine.lang, clean, []) for engine in engines]
 
-    def work(page: PageLayout) -> tuple[str, list[list[str]], list[float | None]]:
+    def read(engine: OcrEngine, image: Image.Image, page: PageLayout) -> tuple[list[str], dict[str, Any]]:
+        try:
+            result = engine.recognize(image)
+        except InputFileError as exc:  # a page Tesseract gave up on: keep the alignment, note the failure
+            return [""] * len(page.lines), {"confidence": None, "error": str(exc)}
+        return align_words(result.words, page), {"confidence": result.confidence}
+
+    def work(page: PageLayout) -> tuple[str, list[tuple[list[str], dict[str, Any]]]]:
         image = render_page(page)
         if image_dir is not None:
             image.save(image_dir / f"{doc_id}-p{page.number}.png")
-        results = [engine.recognize(image) for engine in engines]
-        return image_sha256(image), [align_words(r.words, page) for r in results], [r.confidence for r in results]
+        return image_digest(image), [read(engine, image, page) for engine in engines]
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for page, (digest, aligned, confidences) in zip(pages, pool.map(work, pages), strict=True):
-            for pair, lines, confidence in zip(pairs, aligned, confidences, strict=True):
+        for page, (digest, results) in zip(pages, pool.map(work, pages), strict=True):
+            for pair, (lines, info) in zip(pairs, results, strict=True):
                 pair.ocr_lines.extend(lines)
-                info = {"page": page.number, "lines": len(page.lines), **asdict(page.settings)}
-                pair.pages.append({**info, "image_sha256": digest, "confidence": confidence})
+                settings = {"page": page.number, "lines": len(page.lines), **asdict(page.settings)}
+                pair.pages.append({**settings, "image_sha256": digest, **info})
     return pairs
 
 
