@@ -352,6 +352,7 @@ def timeline(
             ax.bar(counts.index, counts[g], bottom=bottom, color=colours[str(g)], label=str(g))
             bottom = counts[g] if bottom is None else bottom + counts[g]
         ax.set_ylabel("count")
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("year")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if groups:
