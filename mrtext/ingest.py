@@ -6,6 +6,8 @@ reports which one it used, so that nothing is guessed silently.
 
 >>> decode_bytes("Mål för översiktsplan".encode("cp1252"))
 ('Mål för översiktsplan', 'cp1252')
+>>> decode_bytes("Mål för översiktsplan".encode("mac_roman"))
+('Mål för översiktsplan', 'mac_roman')
 >>> decode_bytes(b"")
 ('', 'utf-8')
 """
@@ -47,6 +49,16 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(4, len(sample) // 100)
 
 
+def _looks_mac_roman(data: bytes) -> bool:
+    """True when å/ä/ö are more often Mac Roman bytes (0x8C/0x8A/0x9A: Œ/Š/š in cp1252) than cp1252 ones.
+
+    >>> _looks_mac_roman("Mål för översiktsplan".encode("mac_roman")), _looks_mac_roman("Mål för".encode("cp1252"))
+    (True, False)
+    """
+    mac = data.count(b"\x8c") + data.count(b"\x8a") + data.count(b"\x9a")
+    return mac > data.count(b"\xe5") + data.count(b"\xe4") + data.count(b"\xf6")
+
+
 def decode_bytes(data: bytes, *, name: str = "<input>") -> tuple[str, str]:
     """Decode ``data`` as text and return ``(text, encoding)``.
 
@@ -75,7 +87,7 @@ def decode_bytes(data: bytes, *, name: str = "<input>") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    for encoding in _FALLBACKS:
+    for encoding in ("mac_roman", *_FALLBACKS) if _looks_mac_roman(data) else _FALLBACKS:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
