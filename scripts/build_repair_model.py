@@ -225,33 +225,6 @@ def discount_stripped(lex: dict[str, tuple[int, str]]) -> dict[str, tuple[int, s
 
 
 # --------------------------------------------------------------------------- channel
-def align_pieces(clean: str, ocr: str) -> Iterator[tuple[str, str]]:
-    """Yield (intended, observed) pieces of one aligned line pair; equal runs give per-char identities.
-
-    Adjacent edit operations are grouped, so ``ä → éa`` and ``m → rn`` come out as one piece.
-
-    >>> sorted(set(align_pieces("mänskliga", "méanskliga")) - {(c, c) for c in "mnskliga"})
-    [('ä', 'éa')]
-    """
-    from rapidfuzz.distance import Levenshtein
-
-    ops = Levenshtein.opcodes(clean, ocr)
-    for tag, i1, i2, j1, j2 in ops:
-        if tag == "equal":
-            for c in clean[i1:i2]:
-                yield c, c
-        elif tag == "replace" and i2 - i1 == j2 - j1:
-            yield from zip(clean[i1:i2], ocr[j1:j2], strict=True)
-        elif tag in {"replace", "insert"} and i2 - i1 <= 1 and j2 - j1 <= 2:
-            if i1 == i2:  # insertion: attach to the previous intended character
-                if i1 > 0:
-                    yield clean[i1 - 1], ocr[j1 - 1 : j2] if j1 > 0 else ocr[j1:j2]
-            else:
-                yield clean[i1:i2], ocr[j1:j2]
-        elif tag == "replace" and i2 - i1 == 2 and j2 - j1 == 1:
-            yield clean[i1:i2], ocr[j1:j2]
-
-
 def iter_pairs(root: Path, split: str) -> Iterator[tuple[str, str]]:
     """Line pairs (clean, ocr) of the synthetic pairs of ``split`` (English-model OCR)."""
     from mrtext.repair.evaluate import iter_synthetic_pairs
@@ -264,6 +237,8 @@ def iter_pairs(root: Path, split: str) -> Iterator[tuple[str, str]]:
 
 def learn_channel(pairs: Iterable[tuple[str, str]]) -> tuple[dict[str, dict[str, float]], dict[str, int]]:
     """Count confusions; return (intended → observed → count, intended → total)."""
+    from mrtext.repair.corrector import align_pieces
+
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     totals: Counter[str] = Counter()
     for clean, ocr in pairs:

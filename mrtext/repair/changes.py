@@ -115,10 +115,37 @@ def compose(original: str, changes: list[Change], text: str, edits: Iterable[Edi
     >>> compose("a c", first, "bb c", [Edit(3, 4, "d", "y", 0.5)])
     [Change(start=0, end=1, before='a', after='bb', rule='x', confidence=1.0), Change(start=2, end=3, before='c', after='d', rule='y', confidence=0.5)]
     """
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    fast = _compose_disjoint(original, changes, ordered)
+    if fast is not None:
+        return fast
     merged = list(changes)
-    for e in sorted(edits, key=lambda e: e.start, reverse=True):
+    for e in reversed(ordered):
         merged = _fold_one(original, merged, text, e)
     return merged
+
+
+def _compose_disjoint(original: str, changes: list[Change], edits: list[Edit]) -> list[Change] | None:
+    """One linear sweep when no edit touches an earlier change (the usual case); else ``None``."""
+    news = _new_positions(changes)
+    out: list[Change] = []
+    i = delta = 0
+    for e in edits:
+        while i < len(changes) and news[i] + len(changes[i].after) <= e.start:
+            if _overlaps(news[i], news[i] + len(changes[i].after), e.start, e.end):
+                return None
+            c = changes[i]
+            delta += len(c.after) - (c.end - c.start)
+            out.append(c)
+            i += 1
+        if i < len(changes) and _overlaps(news[i], news[i] + len(changes[i].after), e.start, e.end):
+            return None
+        start, end = e.start - delta, e.end - delta
+        if out and out[-1].end > start:
+            return None
+        out.append(Change(start, end, original[start:end], e.after, e.rule, e.confidence))
+    out.extend(changes[i:])
+    return out
 
 
 def _fold_one(original: str, changes: list[Change], text: str, e: Edit) -> list[Change]:

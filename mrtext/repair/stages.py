@@ -21,7 +21,15 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from mrtext.repair.changes import Edit
-from mrtext.repair.corrector import Block, default_corrector, detect_blocks, iter_corrections
+from mrtext.repair.corrector import (
+    ADAPT_MIN_CONFIDENCE,
+    Block,
+    Corrector,
+    adapted_corrector,
+    default_corrector,
+    detect_blocks,
+    iter_corrections,
+)
 
 if TYPE_CHECKING:
     from mrtext.repair import RepairConfig
@@ -64,15 +72,21 @@ def _merge_close(edits: list[Edit], text: str) -> list[Edit]:
     return merged
 
 
+#: Characters every UTF-8-read-as-Latin-1/cp1252 mix-up leaves behind (ftfy is imported only then).
+_MOJIBAKE_HINT = frozenset("\u00c2\u00c3\u00e2\u00d0\u00d1\ufffd" + "".join(map(chr, range(0x80, 0xA0))))
+
+
 def fix_encoding(text: str, config: RepairConfig, state: State) -> list[Edit]:
     """Undo mojibake with ftfy, archival settings: quotes, ligatures, widths and line breaks stay.
 
     Only the encoding fixes run (no HTML unescaping, no normalization: that is our own stage).
     """
+    if text.isascii() or _MOJIBAKE_HINT.isdisjoint(text):
+        return []
     import ftfy
     from ftfy import badness
 
-    if text.isascii() or not badness.is_bad(text):
+    if not badness.is_bad(text):
         return []
     cfg = ftfy.TextFixerConfig(
         unescape_html=False,
@@ -85,7 +99,18 @@ def fix_encoding(text: str, config: RepairConfig, state: State) -> list[Edit]:
         normalization=None,
         explain=False,
     )
-    return _diff_edits(text, ftfy.fix_text(text, cfg), "encoding")
+    edits: list[Edit] = []
+    pos = 0
+    # Line by line: only lines that look like mojibake are handed to ftfy, and edits stay local.
+    for line in text.splitlines(keepends=True):
+        if not line.isascii() and badness.is_bad(line):
+            fixed = ftfy.fix_text(line, cfg)
+            edits.extend(
+                Edit(pos + e.start, pos + e.end, e.after, e.rule, e.confidence)
+                for e in _diff_edits(line, fixed, "encoding")
+            )
+        pos += len(line)
+    return edits
 
 
 def normalize_unicode(text: str, config: RepairConfig, state: State) -> list[Edit]:
@@ -115,10 +140,22 @@ def correct_words(text: str, config: RepairConfig, state: State) -> list[Edit]:
     if config.mode == "never" or not allowed:
         state.blocks = [(b.start, b.end, False) for b in blocks]
         return []
+    base = default_corrector()
+    # Pass 1: the learned channel; its confident corrections re-estimate the channel for this text.
+    first = [_correct_block(text, block, config, allowed, base) for block in blocks]
+    pairs = [
+        (text[e.start : e.end], e.after)
+        for found, damaged in first
+        if damaged
+        for e in found
+        if e.confidence >= ADAPT_MIN_CONFIDENCE
+    ]
+    corrector = adapted_corrector(base, pairs)
     edits: list[Edit] = []
     verdicts = []
-    for block in blocks:
-        found, damaged = _correct_block(text, block, config, allowed)
+    for block, (found, damaged) in zip(blocks, first, strict=True):
+        if corrector is not base and found:
+            found, _ = _correct_block(text, block, config, allowed, corrector)
         verdicts.append((block.start, block.end, damaged))
         if damaged or config.mode == "always":
             edits.extend(found)
@@ -127,10 +164,11 @@ def correct_words(text: str, config: RepairConfig, state: State) -> list[Edit]:
     return edits
 
 
-def _correct_block(text: str, block: Block, config: RepairConfig, allowed: frozenset[str]) -> tuple[list[Edit], bool]:
+def _correct_block(
+    text: str, block: Block, config: RepairConfig, allowed: frozenset[str], corrector: Corrector
+) -> tuple[list[Edit], bool]:
     if config.mode == "auto" and not block.suspicious:
         return [], False
-    corrector = default_corrector()
     edits = [
         Edit(tok.start, tok.end, out, rule, conf)
         for tok, out, conf, rule in iter_corrections(corrector, text, block, allowed=allowed)

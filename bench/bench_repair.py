@@ -1,0 +1,101 @@
+"""Speed of OCR repair: tokens/s on damaged and on clean text, start-up time and memory.
+
+References measured in the same run: a plain regex tokenizer pass (``re.findall(r"\\w+")``)
+over the same text, so the ratios say how many times slower than merely reading the words
+the repair is. Targets (issue 4): ≥ 20,000 tokens/s damaged, ≥ 200,000 tokens/s clean, start-up
+< 1.5 s and < 300 MB with the models loaded.
+
+Damaged text: the scanned samples and every English-model OCR output in corpora/synthetic.
+Clean text: the unscanned corpus documents and the clean side of the synthetic pairs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORD = re.compile(r"\w+")
+
+STARTUP = """
+import json, resource, time
+t = time.perf_counter()
+from mrtext.repair import repair
+from mrtext.repair.corrector import default_corrector
+default_corrector()
+repair("Programmets syfte dr att ge vdgledning.")
+print(json.dumps({"seconds": time.perf_counter() - t,
+                  "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+BASELINE = """
+import json, resource
+print(json.dumps({"max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def _texts() -> tuple[list[str], list[str]]:
+    damaged, clean = [], []
+    for manifest in sorted((ROOT / "corpora").glob("*/manifest.jsonl")):
+        for line in manifest.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            folder = manifest.parent
+            if "clean" in row and "ocr" in row:
+                if row.get("lang") == "eng" and (folder / row["ocr"]).is_file():
+                    damaged.append((folder / row["ocr"]).read_text(encoding="utf-8"))
+                    clean.append((folder / row["clean"]).read_text(encoding="utf-8"))
+            elif (folder / row.get("file", "")).is_file():
+                text = (folder / row["file"]).read_text(encoding="utf-8")
+                (damaged if row.get("scanned") else clean).append(text)
+    return damaged, clean
+
+
+def _rate(texts: list[str], fn: object, repeat: int = 1) -> tuple[float, int]:
+    tokens = sum(len(WORD.findall(t)) for t in texts)
+    t0 = time.perf_counter()
+    for _ in range(repeat):
+        for t in texts:
+            fn(t)  # type: ignore[operator]
+    return tokens * repeat / (time.perf_counter() - t0), tokens
+
+
+def _run(code: str) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    start = _run(STARTUP)
+    base = _run(BASELINE)
+    print(f"start-up (import + load lexicon/channel + first repair): {start['seconds']:.2f} s (target < 1.5 s)")
+    print(
+        f"peak memory: {start['max_rss_mb']:.0f} MB; bare interpreter {base['max_rss_mb']:.0f} MB "
+        f"(models ≈ {start['max_rss_mb'] - base['max_rss_mb']:.0f} MB; target < 300 MB)"
+    )
+
+    from mrtext.repair import repair
+    from mrtext.repair.corrector import default_corrector
+
+    default_corrector()
+    damaged, clean = _texts()
+    ref_d, n_d = _rate(damaged, WORD.findall, repeat=20)
+    cold_d, _ = _rate(damaged, repair)
+    warm_d, _ = _rate(damaged, repair)
+    ref_c, n_c = _rate(clean, WORD.findall, repeat=20)
+    clean_rate, _ = _rate(clean, repair, repeat=3)
+    print(f"damaged text: {len(damaged)} documents, {n_d} tokens")
+    print(f"  regex tokenizer (reference): {ref_d:,.0f} tokens/s")
+    print(f"  repair, cold caches: {cold_d:,.0f} tokens/s (1/{ref_d / cold_d:.0f} of the reference; target 20,000)")
+    print(f"  repair, warm caches: {warm_d:,.0f} tokens/s (1/{ref_d / warm_d:.0f} of the reference)")
+    print(f"clean text: {len(clean)} documents, {n_c} tokens")
+    print(f"  regex tokenizer (reference): {ref_c:,.0f} tokens/s")
+    print(f"  repair: {clean_rate:,.0f} tokens/s (1/{ref_c / clean_rate:.1f} of the reference; target 200,000)")
+
+
+if __name__ == "__main__":
+    main()
