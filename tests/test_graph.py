@@ -234,3 +234,30 @@ def test_rules_are_validated() -> None:
     data["rules"][0]["source"] = "somewhere"
     with pytest.raises(InputFileError):
         RuleSet.from_dict(data)
+
+
+@pytest.fixture(scope="module")
+def G_predicted(corpus: Corpus) -> nx.MultiDiGraph:
+    """The graph built end to end: mrtext.extract (with repair) on the raw corpus texts, then linking."""
+    from mrtext.extract import extract
+
+    recs = extract(corpus.documents)
+    assert [r.id for r in recs] == [d.id for d in corpus.documents]
+    return build_graph(recs, texts={d.id: d.text for d in corpus.documents})
+
+
+def test_end_to_end_from_predicted_entities(G_predicted: nx.MultiDiGraph, corpus: Corpus) -> None:
+    G = G_predicted
+    assert _targets(G, "doc:002", "responds_to") == [_by_dnr(G, "KS 2023/1159")]
+    assert _targets(G, "doc:004", "responds_to") == [_by_dnr(G, "KS 2025/1616")]
+    mr = find_node(G, MR)
+    assert {c for n in _targets(G, mr, "replaces") for c in _cores(G, n)} >= {
+        "171-116/2017",
+        "171-1526/2016",
+        "434-21/2017",
+        "2018/000070",
+    }
+    eq = _by_dnr(G, "434-21/2017")
+    assert find_node(G, "Handlingsplan för ett jämställt Stockholm 2030") in _sources(G, eq, "replaces")
+    assert mr in _targets(G, find_node(G, "Handlingsplan för ett jämställt Stockholm 2030"), "part_of")
+    assert score_relations(G, corpus.gold_relations).table()["overall"]["f1"] >= 0.85

@@ -12,7 +12,7 @@ relation finder and ``resolver=`` to replace entity resolution.
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -83,10 +83,10 @@ def _doc_claims_dnr(rec: DocumentRecord) -> bool:
 
 
 def _best_title(items: list[Item]) -> str | None:
-    counts: Counter[str] = Counter()
+    counts: dict[str, int] = {}
     for it in items:
         if it.title:
-            counts[it.title] += it.count
+            counts[it.title] = counts.get(it.title, 0) + it.count
     if not counts:
         return None
     # most often written; then the fullest form (with a period, longest)
@@ -105,8 +105,10 @@ def _node_attrs(items: list[Item]) -> tuple[str, dict[str, Any]]:
             # keep the fullest spelling of each number (with its authority code)
             if core not in dnrs or (dnr_authority(it.dnr) and not dnr_authority(dnrs[core])):
                 dnrs[core] = it.dnr
-    doc_types = Counter(it.doc_type for it in items if it.doc_type)
-    doc_type = main.doc_type if main and main.doc_type else (doc_types.most_common(1)[0][0] if doc_types else None)
+    doc_type = main.doc_type if main and main.doc_type else None
+    if doc_type is None:
+        types = [it.doc_type for it in items if it.doc_type]
+        doc_type = max(set(types), key=types.count) if types else None
     if kind == "program" and doc_type is None:
         doc_type = "program"
     if title is None and dnrs:
@@ -201,48 +203,48 @@ def build_graph(
             n += 1
         G.add_node(node_id, **attrs)
         node_of[root] = node_id
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
     for rec in recs:
         for rel in rec.relations:
             u, v = node_of[cluster[rel.source]], node_of[cluster[rel.target]]
-            _add_edge(G, u, v, rel, rec.id)
+            _add_edge(edges, u, v, rel, rec.id)
+    G.add_edges_from((u, v, k, d) for (u, v, k), d in edges.items())
     G.graph.update({"schema": SCHEMA, "name": "mrtext document graph", "documents": len(recs)})
     if check:
         G.graph["warnings"] = check_consistency(G)
     return G
 
 
-def _add_edge(G: nx.MultiDiGraph, u: str, v: str, rel: Relation, doc: str) -> None:
+def _add_edge(edges: dict[tuple[str, str, str], dict[str, Any]], u: str, v: str, rel: Relation, doc: str) -> None:
     if u == v and rel.type != "replaces":
         log.debug("dropping %s self-loop on %s (doc %s)", rel.type, u, doc)
         return
+    conf = round(rel.confidence, 4)
     ev = {
         "doc": doc,
         "start": rel.evidence_start,
         "end": rel.evidence_end,
         "text": rel.evidence_text,
-        "confidence": round(rel.confidence, 4),
+        "confidence": conf,
     }
-    if G.has_edge(u, v, key=rel.type):
-        data = G.edges[u, v, rel.type]
-        data["evidence"].append(ev)
-        if rel.confidence > data["confidence"]:
-            data.update(
-                confidence=round(rel.confidence, 4),
-                doc=doc,
-                evidence_start=rel.evidence_start,
-                evidence_end=rel.evidence_end,
-                evidence_text=rel.evidence_text,
-            )
+    data = edges.get((u, v, rel.type))
+    if data is None:
+        edges[(u, v, rel.type)] = {
+            "type": rel.type,
+            "confidence": conf,
+            "doc": doc,
+            "evidence_start": rel.evidence_start,
+            "evidence_end": rel.evidence_end,
+            "evidence_text": rel.evidence_text,
+            "evidence": [ev],
+        }
         return
-    G.add_edge(
-        u,
-        v,
-        key=rel.type,
-        type=rel.type,
-        confidence=round(rel.confidence, 4),
-        doc=doc,
-        evidence_start=rel.evidence_start,
-        evidence_end=rel.evidence_end,
-        evidence_text=rel.evidence_text,
-        evidence=[ev],
-    )
+    data["evidence"].append(ev)
+    if conf > data["confidence"]:
+        data.update(
+            confidence=conf,
+            doc=doc,
+            evidence_start=rel.evidence_start,
+            evidence_end=rel.evidence_end,
+            evidence_text=rel.evidence_text,
+        )

@@ -21,6 +21,8 @@ __all__ = ["check_consistency", "replaces_view"]
 
 log = logging.getLogger("mrtext.graph")
 
+_MAX_LOGGED = 20
+
 
 def replaces_view(G: nx.MultiDiGraph) -> nx.DiGraph:
     """A simple ``DiGraph`` of the ``replaces`` edges only (new → old)."""
@@ -55,6 +57,8 @@ def check_consistency(G: nx.MultiDiGraph, *, log_warnings: bool = True) -> list[
         if len(replacers) > 1:
             warnings.append(f"{_label(G, n)} is replaced by {len(replacers)} nodes: " + ", ".join(replacers))
     if log_warnings:
-        for w in warnings:
+        for w in warnings[:_MAX_LOGGED]:
             log.warning("graph: %s", w)
+        if len(warnings) > _MAX_LOGGED:
+            log.warning("graph: … and %d more warnings (all in G.graph['warnings'])", len(warnings) - _MAX_LOGGED)
     return warnings

@@ -73,6 +73,7 @@ class _Context:
     mentions: list[Mention]
     sentences: list[tuple[int, int]]
     subject: NodeRef
+    cues: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     out: dict[tuple[str, str, str], Relation] = field(default_factory=dict)
 
 
@@ -228,7 +229,12 @@ def _mentions(record: DocumentRecord, tmap: TextMap, rules: RuleSet) -> list[Men
 
 
 def _subject(
-    record: DocumentRecord, skel: str, mentions: list[Mention], sentences: list[tuple[int, int]], rules: RuleSet
+    record: DocumentRecord,
+    skel: str,
+    mentions: list[Mention],
+    sentences: list[tuple[int, int]],
+    rules: RuleSet,
+    words: dict[int, list[tuple[int, int]]],
 ) -> NodeRef:
     if record.doc_type == "program":
         return NodeRef("doc", record.id)
@@ -238,13 +244,12 @@ def _subject(
         if m.start < first_sentence_end:
             assert m.ref is not None
             return m.ref
-    for pat in rules.subject_cues:
-        for cue in pat.finditer(skel):
-            s_end = _sentence_of(sentences, cue.start())[1]
-            for m in programs:
-                if cue.end() <= m.start < s_end:
-                    assert m.ref is not None
-                    return m.ref
+    for cue in _cue_matches(rules.subject_cues, skel, len(skel), words.get(len(rules.rules), [])):
+        s_end = _sentence_of(sentences, cue[0])[1]
+        for m in programs:
+            if cue[1] <= m.start < s_end:
+                assert m.ref is not None
+                return m.ref
     return NodeRef("doc", record.id)
 
 
@@ -255,10 +260,16 @@ def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return (pos, pos)
 
 
-def _cue_matches(rule: Rule, skel: str, limit: int) -> list[tuple[int, int]]:
+def _cue_matches(rule: Rule, skel: str, limit: int, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
-    for pat in rule.patterns:
-        found.extend(m.span() for m in pat.finditer(skel, 0, limit))
+    for pi, pos in candidates:
+        if pos < limit:
+            pat = rule.patterns[pi]
+            m = pat.match(skel, pos)
+            if m is None and pos > 0:  # anchored cues may start with line indentation or a number
+                m = pat.match(skel, skel.rfind("\n", 0, pos) + 1)
+            if m:
+                found.append(m.span())
     found.sort(key=lambda span: (span[0], -span[1]))
     kept: list[tuple[int, int]] = []
     for s, e in found:  # overlapping cues of one rule count once (the longest, leftmost)
@@ -365,7 +376,7 @@ def _add(ctx: _Context, rule: Rule, src: _Endpoint, tgt: _Endpoint, cue: tuple[i
     )
 
 
-def _apply(ctx: _Context, rule: Rule) -> None:
+def _apply(ctx: _Context, rule: Rule, candidates: list[tuple[int, int]]) -> None:
     if rule.doc_types and ctx.record.doc_type not in rule.doc_types:
         return
     if rule.scope == "document":
@@ -377,7 +388,7 @@ def _apply(ctx: _Context, rule: Rule) -> None:
                 _add(ctx, rule, src, tgt, (src.start, src.end))
         return
     limit = ctx.rules.header_chars if rule.scope == "header" else len(ctx.skel)
-    for cue in _cue_matches(rule, ctx.skel, limit):
+    for cue in _cue_matches(rule, ctx.skel, limit, candidates):
         sources = _endpoints(ctx, rule.source, rule, cue) or _endpoints(ctx, rule.fallback_source, rule, cue)
         targets = _endpoints(ctx, rule.target, rule, cue) or _endpoints(ctx, rule.fallback_target, rule, cue)
         if rule.max_targets is not None:
@@ -451,10 +462,12 @@ def find_relations(
     skel = skeleton(work)
     mentions = _mentions(record, tmap, rs)
     sentences = sentence_spans(work)
-    subject = _subject(record, skel, mentions, sentences, rs)
-    ctx = _Context(record, text, work, skel, tmap, rs, mentions, sentences, subject)
-    for rule in rs.rules:
-        _apply(ctx, rule)
+    cues = rs.cue_candidates(skel)
+    subject = _subject(record, skel, mentions, sentences, rs, cues)
+    ctx = _Context(record, text, work, skel, tmap, rs, mentions, sentences, subject, cues)
+    for i, rule in enumerate(rs.rules):
+        if rule.scope == "document" or i in cues:
+            _apply(ctx, rule, cues.get(i, []))
     return list(ctx.out.values())
 
 

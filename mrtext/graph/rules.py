@@ -163,6 +163,7 @@ class Rule:
     doc_types: list[str] | None = None
     description: str = ""
     patterns: list[re.Pattern[str]] = field(default_factory=list, repr=False)
+    first_words: list[tuple[str, bool]] = field(default_factory=list, repr=False)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Rule:
@@ -180,6 +181,10 @@ class Rule:
             if role is not None and role not in ROLES:
                 raise InputFileError(f"relation rule {rule.id!r}: unknown role {role!r}")
         rule.patterns = [compile_cue(c) for c in rule.cues]
+        # the first word of each cue (skeleton form; True = a prefix), to find candidate positions fast
+        rule.first_words = [
+            (skeleton(c.lstrip("^").split()[0].rstrip("*")), c.lstrip("^").split()[0].endswith("*")) for c in rule.cues
+        ]
         return rule
 
 
@@ -189,7 +194,7 @@ class RuleSet:
 
     rules: list[Rule]
     mention_labels: list[str]
-    subject_cues: list[re.Pattern[str]]
+    subject_cues: Rule
     subject_aliases: frozenset[str]
     exclusions: list[re.Pattern[str]]
     exclusion_window: int = 60
@@ -197,6 +202,34 @@ class RuleSet:
     header_chars: int = 400
     serial_pattern: re.Pattern[str] = re.compile(r"\((?:19|20)\d\d:\d+\)")
     documents: list[DocPattern] = field(default_factory=list)
+    first_word_re: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False)
+    exact_first: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
+    prefix_first: list[tuple[str, int, int]] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        # one scan of a text finds every word that can start a cue; the maps say which rule's
+        # which pattern may start there (rule index len(rules) = the subject cues)
+        for ri, rule in enumerate([*self.rules, self.subject_cues]):
+            for pi, (word, prefix) in enumerate(rule.first_words):
+                if prefix:
+                    self.prefix_first.append((word, ri, pi))
+                else:
+                    self.exact_first.setdefault(word, []).append((ri, pi))
+        firsts = sorted(set(self.exact_first) | {w for w, _, _ in self.prefix_first}, key=len, reverse=True)
+        if firsts:
+            self.first_word_re = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, firsts)) + r")\w*")
+
+    def cue_candidates(self, skel: str) -> dict[int, list[tuple[int, int]]]:
+        """Rule index → (pattern index, position) pairs where that rule's cue may start in ``skel``."""
+        out: dict[int, list[tuple[int, int]]] = {}
+        for m in self.first_word_re.finditer(skel):
+            w, pos = m.group(), m.start()
+            for ri, pi in self.exact_first.get(w, ()):
+                out.setdefault(ri, []).append((pi, pos))
+            for prefix, ri, pi in self.prefix_first:
+                if w.startswith(prefix):
+                    out.setdefault(ri, []).append((pi, pos))
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], documents: dict[str, Any] | None = None) -> RuleSet:
@@ -207,7 +240,17 @@ class RuleSet:
         return cls(
             rules=[Rule.from_dict(r) for r in d["rules"]],
             mention_labels=list(d.get("mention_labels", ["PROGRAM", "DIARY_NUMBER"])),
-            subject_cues=[compile_cue(c) for c in subject.get("cues", [])],
+            subject_cues=Rule.from_dict(
+                {
+                    "id": "subject",
+                    "type": "references",
+                    "cues": subject.get("cues", []),
+                    "scope": "sentence",
+                    "source": "document",
+                    "target": "after",
+                    "confidence": 1.0,
+                }
+            ),
             subject_aliases=frozenset(a.lower() for a in subject.get("aliases", [])),
             exclusions=[compile_cue(c) for c in d.get("exclusions", [])],
             exclusion_window=int(d.get("exclusion_window", 60)),

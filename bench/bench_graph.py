@@ -1,0 +1,178 @@
+"""Graph building at scale: 10k and 100k generated document records.
+
+Each record is a short synthetic Swedish text with its entities (as the extraction stage gives
+them): remissvar answering a diary number, programs replacing programs listed with diary numbers,
+action plans belonging to programs, citations. Names and numbers collide on purpose, as in real
+archives: the same program with and without its period or city prefix, the same diary number
+with and without its authority code, generic titles shared by many documents.
+
+Two phases are timed: relation finding (per document, independent, so it parallelises trivially)
+and graph building proper (entity resolution over all documents + assembling the MultiDiGraph +
+consistency checks), which is what must scale. Each size runs in a fresh process, so the peak
+memory (``ru_maxrss``) is that size's own. Prints wall and CPU time and peak memory per size, and
+the 100k / 10k ratios (10 = linear). Targets: building 100k < 30 s and < 2 GB.
+
+Run: ``python bench/bench_graph.py`` (or ``make bench``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import resource
+import subprocess
+import sys
+import time
+
+from mrtext.model import DocumentRecord, Entity
+
+TOPICS = [
+    "ett jämställt {city}",
+    "barnets rättigheter och inflytande",
+    "lika rättigheter och möjligheter oavsett sexuell läggning",
+    "romsk inkludering",
+    "tillgänglighet och delaktighet",
+    "nationella minoriteters rättigheter",
+    "ett hållbart {city}",
+    "trygghet i {city}",
+    "kultur och fritid",
+    "äldres rättigheter",
+]
+CITIES = ["Stockholm", "Göteborg", "Malmö", "Uppsala", "Umeå", "Luleå", "Kalmar", "Karlstad", "Borås", "Lund"]
+KINDS = ["Program för", "Handlingsplan för", "Strategi för", "Riktlinjer för"]
+AUTH = ["KS", "SN", "UN", "KF", "SBN"]
+
+
+def _program(rng: random.Random, i: int) -> tuple[str, str, str]:
+    """A program: canonical name, a variant spelling, its diary number."""
+    city = CITIES[i % len(CITIES)]
+    topic = TOPICS[(i // len(CITIES)) % len(TOPICS)].format(city=city)
+    kind = KINDS[(i // (len(CITIES) * len(TOPICS))) % len(KINDS)]
+    start = 2000 + (i // (len(CITIES) * len(TOPICS) * len(KINDS))) % 25
+    serial = i // (len(CITIES) * len(TOPICS) * len(KINDS) * 25)
+    name = f"{kind} {topic} {start}-{start + 4}" + (f" del {serial}" if serial else "")
+    variant = rng.choice(
+        [name, f"{city}s stads {name[0].lower()}{name[1:]}", name.rsplit(" ", 1)[0] if not serial else name]
+    )
+    dnr = f"{rng.choice(AUTH)} {1000 + i % 900}-{i % 97}/{start - 1}"
+    return name, variant, dnr
+
+
+def _dnr_variant(rng: random.Random, dnr: str) -> str:
+    auth, core = dnr.split(" ", 1)
+    return rng.choice([f"Dnr {dnr}", f"dnr {core}", f"Dnr: {auth} {core}", core])
+
+
+def make_records(n: int, seed: int = 1) -> tuple[list[DocumentRecord], dict[str, str]]:
+    """``n`` synthetic records and their texts."""
+    rng = random.Random(seed)
+    n_programs = max(20, n // 4)
+    programs = [_program(rng, i) for i in range(n_programs)]
+    records, texts = [], {}
+    for d in range(n):
+        ents: list[Entity] = []
+        parts: list[str] = []
+
+        def add(s: str, label: str | None = None, value: str | None = None) -> None:
+            pos = sum(len(p) for p in parts)
+            parts.append(s)
+            if label:
+                ents.append(Entity(label, s, pos, pos + len(s), value))
+
+        a, b, c = (programs[rng.randrange(n_programs)] for _ in range(3))
+        case = f"KS {2010 + d % 15}/{d % 5000}"
+        kind = d % 4
+        if kind == 0:
+            add("Svar på remiss från kommunstyrelsen, ")
+            add(f"Dnr {case}", "DIARY_NUMBER", case)
+            add("\n\nKommunstyrelsen har remitterat ")
+        else:
+            add("Tjänsteutlåtande\n\nÄrendet gäller ")
+        add(a[1], "PROGRAM", a[0])
+        add(". Programmet ersätter ")
+        add(b[1], "PROGRAM", b[0])
+        add(" (")
+        add(_dnr_variant(rng, b[2]), "DIARY_NUMBER", b[2] if rng.random() < 0.5 else b[2].split(" ", 1)[1])
+        add(").\n\nDe program som ersätts är följande:\n\n- ")
+        add(c[1], "PROGRAM", c[0])
+        add(" (")
+        add(_dnr_variant(rng, c[2]), "DIARY_NUMBER", c[2])
+        add(")\n\nHandlingsplanen tillhör ")
+        add(a[0], "PROGRAM", a[0])
+        add(". Se även ")
+        add(f"Kommunstyrelsens protokoll den {1 + d % 28} mars {2000 + d % 25}, § {d % 300}")
+        add(".\n")
+        rid = f"d{d:06d}"
+        records.append(
+            DocumentRecord(
+                id=rid,
+                title="Svar på remiss från kommunstyrelsen" if kind == 0 else f"Tjänsteutlåtande {d}",
+                doc_type="remissvar" if kind == 0 else "tjansteutlatande",
+                date=f"{2000 + d % 25}-0{1 + d % 9}-1{d % 10}",
+                diary_number=case if kind == 0 else None,
+                entities=ents,
+            )
+        )
+        texts[rid] = "".join(parts)
+    return records, texts
+
+
+def run_one(n: int) -> dict[str, float]:
+    """Build the graph for ``n`` records in this process; return timings and peak memory."""
+    from mrtext.graph import build_graph
+    from mrtext.graph.find import find_relations
+
+    logging.getLogger("mrtext").setLevel(logging.ERROR)  # thousands of consistency warnings on random data
+    records, texts = make_records(n)
+    t0, c0 = time.perf_counter(), time.process_time()
+    for rec in records:
+        rec.relations = find_relations(rec, texts[rec.id], repair="never")
+    t1, c1 = time.perf_counter(), time.process_time()
+    G = build_graph(records, check=True)
+    t2, c2 = time.perf_counter(), time.process_time()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    return {
+        "n": n,
+        "find_s": t1 - t0,
+        "find_cpu_s": c1 - c0,
+        "build_s": t2 - t1,
+        "build_cpu_s": c2 - c1,
+        "total_s": t2 - t0,
+        "peak_mb": peak_mb,
+        "nodes": G.number_of_nodes(),
+        "edges": G.number_of_edges(),
+        "warnings": len(G.graph.get("warnings", [])),
+    }
+
+
+def main() -> None:
+    results = {}
+    for n in (10_000, 100_000):
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True
+        ).stdout
+        r = json.loads(out.strip().splitlines()[-1])
+        results[n] = r
+        print(
+            f"graph {n:>7} records: find relations {r['find_s']:6.2f} s (cpu {r['find_cpu_s']:6.2f}), "
+            f"build graph {r['build_s']:6.2f} s (cpu {r['build_cpu_s']:6.2f}), peak {r['peak_mb']:7.1f} MB; "
+            f"{r['nodes']} nodes, {r['edges']} edges, {r['warnings']} warnings",
+            flush=True,
+        )
+    small, big = results[10_000], results[100_000]
+    print(
+        f"ratio 100k/10k: build {big['build_s'] / small['build_s']:.1f}x (cpu "
+        f"{big['build_cpu_s'] / small['build_cpu_s']:.1f}x), find {big['find_s'] / small['find_s']:.1f}x "
+        f"(cpu {big['find_cpu_s'] / small['find_cpu_s']:.1f}x), peak memory {big['peak_mb'] / small['peak_mb']:.1f}x "
+        "(10x = linear)"
+    )
+    ok_time, ok_mem = big["build_s"] < 30, big["peak_mb"] < 2048
+    print(f"targets: building 100k < 30 s {'met' if ok_time else 'MISSED'}, < 2 GB {'met' if ok_mem else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--one":
+        print(json.dumps(run_one(int(sys.argv[2]))))
+    else:
+        main()
