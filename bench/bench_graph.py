@@ -64,6 +64,21 @@ def _dnr_variant(rng: random.Random, dnr: str) -> str:
     return rng.choice([f"Dnr {dnr}", f"dnr {core}", f"Dnr: {auth} {core}", core])
 
 
+class _Builder:
+    """Concatenates text pieces, recording an entity for the labelled ones."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.entities: list[Entity] = []
+        self.length = 0
+
+    def add(self, s: str, label: str | None = None, value: str | None = None) -> None:
+        if label:
+            self.entities.append(Entity(label, s, self.length, self.length + len(s), value))
+        self.parts.append(s)
+        self.length += len(s)
+
+
 def make_records(n: int, seed: int = 1) -> tuple[list[DocumentRecord], dict[str, str]]:
     """``n`` synthetic records and their texts."""
     rng = random.Random(seed)
@@ -71,14 +86,8 @@ def make_records(n: int, seed: int = 1) -> tuple[list[DocumentRecord], dict[str,
     programs = [_program(rng, i) for i in range(n_programs)]
     records, texts = [], {}
     for d in range(n):
-        ents: list[Entity] = []
-        parts: list[str] = []
-
-        def add(s: str, label: str | None = None, value: str | None = None) -> None:
-            pos = sum(len(p) for p in parts)
-            parts.append(s)
-            if label:
-                ents.append(Entity(label, s, pos, pos + len(s), value))
+        doc = _Builder()
+        add = doc.add
 
         a, b, c = (programs[rng.randrange(n_programs)] for _ in range(3))
         case = f"KS {2010 + d % 15}/{d % 5000}"
@@ -111,10 +120,10 @@ def make_records(n: int, seed: int = 1) -> tuple[list[DocumentRecord], dict[str,
                 doc_type="remissvar" if kind == 0 else "tjansteutlatande",
                 date=f"{2000 + d % 25}-0{1 + d % 9}-1{d % 10}",
                 diary_number=case if kind == 0 else None,
-                entities=ents,
+                entities=doc.entities,
             )
         )
-        texts[rid] = "".join(parts)
+        texts[rid] = "".join(doc.parts)
     return records, texts
 
 

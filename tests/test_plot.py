@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import networkx as nx
 import pandas as pd
 import pytest
@@ -93,9 +91,12 @@ def test_timeline_names_a_missing_column():
         timeline(pd.DataFrame({"label": ["GOAL"]}))
 
 
-def test_module_cli_draws_a_node_link_file(graph, tmp_path):
-    src = tmp_path / "graph.json"
-    src.write_text(json.dumps(nx.node_link_data(graph, edges="edges")), encoding="utf-8")
+def test_module_cli_draws_the_graph_json_of_a_run(graph, tmp_path):
+    from mrtext.graph.export.json_graph import write
+
+    src = tmp_path / "graph.json"  # what `mrtext run` writes and `make demo` draws
+    with src.open("wb") as fh:
+        write(graph, fh)
     assert read_graph(src).number_of_edges() == graph.number_of_edges()
     assert main([str(src), str(tmp_path / "graph.png")]) == 0
     assert (tmp_path / "graph.png").read_bytes().startswith(PNG_MAGIC)
