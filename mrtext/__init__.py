@@ -15,6 +15,27 @@ is cheap (no spaCy, pandas or networkx until a verb is used):
 >>> import mrtext
 >>> sorted(v for v in dir(mrtext) if not v.startswith("_"))
 ['build_graph', 'extract', 'load_pipeline', 'repair_text', 'to_frame']
+
+Repair a line of a scan OCR'd with the wrong language; every change is listed with its offsets:
+
+>>> fixed = mrtext.repair_text("Programmets mal dr att Stockholm ska vara en Oppen stad for alla.")
+>>> fixed.text
+'Programmets mål är att Stockholm ska vara en öppen stad för alla.'
+>>> [(c.start, c.before, c.after) for c in fixed.changes][:2]
+[(12, 'mal', 'mål'), (16, 'dr', 'är')]
+
+Extract from documents or plain strings (offsets point into the input), then link and tabulate:
+
+>>> text = ("Svar på remiss från kommunstyrelsen, Dnr KS 2023/1159. "
+...         "Socialnämnden beslutade den 18 september 2024 att godkänna svaret.")
+>>> records = mrtext.extract([text], nlp=mrtext.load_pipeline())
+>>> [(e.label, e.value) for e in records[0].entities]
+[('DIARY_NUMBER', 'KS 2023/1159'), ('DATE', '2024-09-18')]
+>>> graph = mrtext.build_graph(records, texts={records[0].id: text})
+>>> [(u, v, k) for u, v, k in graph.edges(keys=True)]
+[('doc:doc0', 'dnr:KS 2023/1159', 'responds_to')]
+>>> mrtext.to_frame(records)[["label", "text", "start", "end"]].values.tolist()
+[['DIARY_NUMBER', 'Dnr KS 2023/1159', 37, 53], ['DATE', '18 september 2024', 83, 100]]
 """
 
 from __future__ import annotations
