@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from collections.abc import Callable
@@ -90,3 +91,17 @@ def test_evaluate_graph(run_cli: Callable[..., CliResult]) -> None:
     assert scores["overall"]["f1"] >= 0.85
     text = run_cli("evaluate", "graph")
     assert "overall" in text.stdout
+
+
+def test_graph_custom_rules(run_cli: Callable[..., CliResult], records_file: Path, tmp_path: Path) -> None:
+    from importlib import resources
+
+    rules_dir = resources.files("mrtext.graph") / "rules"
+    data = json.loads((rules_dir / "relations.json").read_text("utf-8"))
+    data["rules"] = [r for r in data["rules"] if r["type"] != "replaces"]
+    (tmp_path / "relations.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "documents.json").write_text((rules_dir / "documents.json").read_text("utf-8"), encoding="utf-8")
+    res = run_cli("graph", "--records", str(records_file), "-f", "csv", "--rules", str(tmp_path / "relations.json"))
+    assert res.exit_code == 0, res.stderr
+    types = {row["type"] for row in csv.DictReader(io.StringIO(res.stdout))}
+    assert "replaces" not in types and {"responds_to", "part_of", "references"} <= types

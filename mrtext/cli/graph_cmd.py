@@ -103,6 +103,13 @@ def _extract(paths: list[str], repair: str) -> tuple[list[DocumentRecord], dict[
     help="Repair OCR damage before extraction and cue matching.",
 )
 @click.option("--relink", is_flag=True, help="Find relations again even if the records already have some.")
+@click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(dir_okay=False, exists=True),
+    default=None,
+    help="A relation rules file (default: the packaged mrtext/graph/rules/relations.json).",
+)
 def graph(
     paths: tuple[str, ...],
     fmt: str,
@@ -112,6 +119,7 @@ def graph(
     responds_to: str | None,
     repair: str,
     relink: bool,
+    rules_path: str | None,
 ) -> None:
     """Build the document graph (replaces / references / responds_to / part_of) and write it.
 
@@ -140,8 +148,12 @@ def graph(
     else:
         raise click.UsageError("give PATHS, '-' or --records (see --help)")
 
+    from mrtext.graph.rules import load_rules
+
+    rules = load_rules(rules_path)
+
     def finder(rec: DocumentRecord, text: str) -> list[Any]:
-        return find_relations(rec, text, repair=repair)
+        return find_relations(rec, text, repair=repair, rules=rules)
 
     G = build_graph(recs, texts=texts, find=finder, relink=relink)
     for_inputs = [p for p in inputs if p != "-" and Path(p).is_file()]

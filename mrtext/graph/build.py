@@ -12,6 +12,7 @@ relation finder and ``resolver=`` to replace entity resolution.
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
@@ -30,6 +31,8 @@ __all__ = ["CASE_DOC_TYPES", "build_graph", "link_records"]
 log = logging.getLogger("mrtext.graph")
 
 FindFn = Callable[[DocumentRecord, str], list[Relation]]
+
+_DAMAGED = re.compile(r"[^\W\d]\d|\d[^\W\d]")
 
 CASE_DOC_TYPES = frozenset({"remissvar", "svar_pa_interpellation", "utlatande", "tjansteutlatande", "protokoll"})
 """Document types whose own diary number is the number of the case they answer, not their own."""
@@ -89,8 +92,8 @@ def _best_title(items: list[Item]) -> str | None:
             counts[it.title] = counts.get(it.title, 0) + it.count
     if not counts:
         return None
-    # most often written; then the fullest form (with a period, longest)
-    return max(counts, key=lambda t: (counts[t], bool(title_years(t)), len(t)))
+    # most often written, without OCR-damaged words ("i1", "f0r"); then the fullest form (with a period, longest)
+    return max(counts, key=lambda t: (counts[t] - 2 * len(_DAMAGED.findall(t)), bool(title_years(t)), len(t)))
 
 
 def _node_attrs(items: list[Item]) -> tuple[str, dict[str, Any]]:
