@@ -7,7 +7,7 @@ SYSTEM_STAMP := $(VENV)/.system-checked
 export PYTHONDONTWRITEBYTECODE := 1
 export HF_HUB_OFFLINE := 1
 
-.PHONY: demo test bench lint typecheck notebook deps clean
+.PHONY: demo test bench model lint typecheck notebook deps clean
 
 deps: $(SYSTEM_STAMP) $(STAMP)
 
@@ -36,6 +36,9 @@ typecheck: deps
 
 bench: deps
 	@$(PY) bench/run.py
+
+model: deps
+	@$(PY) scripts/build_pipeline.py
 
 notebook: deps
 	@$(VENV)/bin/jupyter lab notebooks/

@@ -30,7 +30,7 @@ from mrtext.extract.pipeline import MODEL_DIR, build_nlp  # noqa: E402
 TRAINING = CORPORA_DIR / "training"
 _BULLET = re.compile(r"^(?:[-–•*»·▪]|e(?= [A-ZÅÄÖ])|\d{1,2}[.)])\s+")
 DOCTYPE_FEATURES = FeatureConfig(word_n=2, char_min=4, char_max=5, max_chars=1500)
-GOAL_FEATURES = FeatureConfig(word_n=2, char_min=3, char_max=5)
+GOAL_FEATURES = FeatureConfig(word_n=2, char_min=0, char_max=0)  # words only: runs on every sentence
 
 
 def train_documents() -> list:

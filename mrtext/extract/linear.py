@@ -28,7 +28,7 @@ _WORD = re.compile(r"[^\W\d_]+|\d+")
 
 @dataclass(frozen=True, slots=True)
 class FeatureConfig:
-    """Which n-grams to extract: word n-grams up to ``word_n``, character n-grams ``char_min..char_max``."""
+    """Which n-grams to extract: word n-grams up to ``word_n``, character n-grams ``char_min..char_max`` (none if 0)."""
 
     word_n: int = 2
     char_min: int = 3
@@ -58,7 +58,7 @@ def featurize(text: str, config: FeatureConfig = FeatureConfig()) -> Counter[str
     for n in range(1, config.word_n + 1):
         for i in range(len(words) - n + 1):
             feats["w:" + " ".join(words[i : i + n])] += 1
-    for w in words:
+    for w in words if config.char_max else ():
         padded = f" {w} "
         for n in range(config.char_min, config.char_max + 1):
             for i in range(len(padded) - n + 1):
@@ -66,7 +66,7 @@ def featurize(text: str, config: FeatureConfig = FeatureConfig()) -> Counter[str
     return feats
 
 
-@dataclass(slots=True)
+@dataclass(eq=False)
 class LinearTextModel:
     """Logistic regression over TF-IDF features, with weights in plain dicts (JSON-able)."""
 
@@ -75,6 +75,19 @@ class LinearTextModel:
     coef: dict[str, dict[str, float]]
     intercept: dict[str, float]
     config: FeatureConfig = field(default_factory=FeatureConfig)
+
+    def __post_init__(self) -> None:
+        import numpy
+
+        self._index = {f: i for i, f in enumerate(self.idf)}
+        self._idf = numpy.fromiter(self.idf.values(), dtype="float64", count=len(self.idf))
+        self._rows = list(self.coef)
+        self._weights = numpy.zeros((len(self._rows), len(self._index)))
+        for r, name in enumerate(self._rows):
+            for f, w in self.coef[name].items():
+                if f in self._index:
+                    self._weights[r, self._index[f]] = w
+        self._bias = numpy.array([self.intercept[name] for name in self._rows])
 
     def vector(self, text: str) -> dict[str, float]:
         """The L2-normalised sublinear TF-IDF vector of ``text`` over the known features."""
@@ -85,17 +98,21 @@ class LinearTextModel:
 
     def scores(self, text: str) -> dict[str, float]:
         """Class probabilities (sigmoid for two classes, softmax otherwise)."""
-        vec = self.vector(text)
-        raw = {c: self.intercept[c] + sum(w * vec.get(f, 0.0) for f, w in self.coef[c].items()) for c in self.coef}
-        if len(self.classes) == 2 and len(raw) == 1:
-            (pos,) = raw
-            p = 1.0 / (1.0 + math.exp(-raw[pos]))
-            neg = next(c for c in self.classes if c != pos)
-            return {neg: 1.0 - p, pos: p}
-        top = max(raw.values())
-        exp = {c: math.exp(v - top) for c, v in raw.items()}
-        total = sum(exp.values())
-        return {c: v / total for c, v in exp.items()}
+        import numpy
+
+        counts = featurize(text, self.config)
+        cols = [self._index[f] for f in counts if f in self._index]
+        tf = numpy.array([1.0 + math.log(counts[f]) for f in counts if f in self._index])
+        vals = tf * self._idf[cols] if cols else tf
+        norm = float(numpy.sqrt(vals @ vals)) or 1.0
+        raw = self._weights[:, cols] @ (vals / norm) + self._bias if cols else self._bias.copy()
+        if len(self.classes) == 2 and len(self._rows) == 1:
+            p = 1.0 / (1.0 + math.exp(-float(raw[0])))
+            neg = next(c for c in self.classes if c != self._rows[0])
+            return {neg: 1.0 - p, self._rows[0]: p}
+        exp = numpy.exp(raw - raw.max())
+        probs = exp / exp.sum()
+        return {name: float(v) for name, v in zip(self._rows, probs, strict=True)}
 
     def predict(self, text: str) -> str:
         """The most probable class."""

@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from mrtext.extract.patterns import load_patterns
-from mrtext.extract.spans import SPAN_KEYS, Candidate, MrtextComponent, overlaps_any
+from mrtext.extract.spans import SPAN_KEYS, Candidate, MrtextComponent, doc_text, overlaps_any, surface_values
 
 __all__ = ["DateFinder", "find_dates", "iso_date", "make_dates"]
 
@@ -97,15 +97,9 @@ class DateFinder:
         return iso_date(year, month, int(m.group("d")))
 
 
-_DEFAULT_FINDER: DateFinder | None = None
-
-
 def find_dates(text: str) -> list[tuple[str, str | None]]:
     """``(text, value)`` of the dates in ``text`` with the packaged patterns (a convenience for notebooks)."""
-    global _DEFAULT_FINDER
-    if _DEFAULT_FINDER is None:
-        _DEFAULT_FINDER = DateFinder(load_patterns("dates"))
-    return [(text[c.start : c.end], c.value) for c in _DEFAULT_FINDER.find(text)]
+    return surface_values(DateFinder, "dates", text, "DATE")
 
 
 class DateComponent(MrtextComponent):
@@ -127,7 +121,7 @@ class DateComponent(MrtextComponent):
         taken = [
             s for key in (SPAN_KEYS["DIARY_NUMBER"], SPAN_KEYS["REFERENCE"]) if key in doc.spans for s in doc.spans[key]
         ]
-        return [c for c in self.finder.find(doc.text) if not overlaps_any(c.start, c.end, taken)]
+        return [c for c in self.finder.find(doc_text(doc)) if not overlaps_any(c.start, c.end, taken)]
 
 
 @Language.factory(

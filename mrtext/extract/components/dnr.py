@@ -29,7 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from mrtext.extract.patterns import load_patterns
-from mrtext.extract.spans import Candidate, MrtextComponent
+from mrtext.extract.spans import Candidate, MrtextComponent, doc_text, surface_values
 
 __all__ = ["DiaryNumberFinder", "find_diary_numbers", "make_dnr", "normalize_diary_number"]
 
@@ -161,15 +161,9 @@ class DiaryNumberFinder:
         return None
 
 
-_DEFAULT_FINDER: DiaryNumberFinder | None = None
-
-
 def find_diary_numbers(text: str) -> list[tuple[str, str | None]]:
     """``(text, value)`` of the diary numbers in ``text`` with the packaged patterns (a convenience for notebooks)."""
-    global _DEFAULT_FINDER
-    if _DEFAULT_FINDER is None:
-        _DEFAULT_FINDER = DiaryNumberFinder(load_patterns("dnr"))
-    return [(text[c.start : c.end], c.value) for c in _DEFAULT_FINDER.find(text) if c.label == "DIARY_NUMBER"]
+    return surface_values(DiaryNumberFinder, "dnr", text, "DIARY_NUMBER")
 
 
 class DiaryNumberComponent(MrtextComponent):
@@ -188,7 +182,7 @@ class DiaryNumberComponent(MrtextComponent):
         self.finder = DiaryNumberFinder(self.data)
 
     def match(self, doc: Doc) -> list[Candidate]:
-        return self.finder.find(doc.text)
+        return self.finder.find(doc_text(doc))
 
 
 @Language.factory(

@@ -5,7 +5,7 @@
 * ``Doc._.mrtext_doc_type``: one of :data:`mrtext.model.DOC_TYPES`. Title/header rules decide when one
   fires (``Svar på interpellation …``, ``Motion om …``, ``Protokoll``); otherwise the trained classifier
   (:mod:`mrtext.extract.linear`) when its probability reaches ``threshold``; otherwise ``other``.
-  ``Doc._.mrtext_doc_type_scores`` keeps the classifier's probabilities;
+  ``Doc._.mrtext_doc_type_scores`` keeps the classifier's probabilities (``None`` when a rule decided);
 * ``Doc._.mrtext_date``: the document's own date: a dated header line in the first lines, or a signature
   line (``Stockholm den 6 december 2017``) near the end; never a meeting date or deadline in the body;
 * ``Doc._.mrtext_diary_number``: the first diary number in the header.
@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 
 from mrtext.extract.linear import LinearTextModel
 from mrtext.extract.patterns import load_patterns
-from mrtext.extract.spans import SPAN_KEYS, Candidate, MrtextComponent, install_extensions
+from mrtext.extract.spans import SPAN_KEYS, Candidate, MrtextComponent, doc_text, forget_text, install_extensions
 
 __all__ = ["DocMetadata", "clean_title", "make_doctype"]
 
@@ -90,11 +90,10 @@ class DocMetadata:
 
     def doc_type(self, text: str, title: str | None) -> tuple[str, dict[str, float] | None]:
         """``(type, classifier scores or None)``."""
-        header = text[: self.header_chars]
-        scores = self.model.scores(text) if self.model is not None else None
-        by_rule = self.rule_type(title or "", header)
+        by_rule = self.rule_type(title or "", text[: self.header_chars])
         if by_rule is not None:
-            return by_rule, scores
+            return by_rule, None
+        scores = self.model.scores(text) if self.model is not None else None
         if scores:
             best = max(scores, key=lambda k: scores[k])
             if scores[best] >= self.threshold:
@@ -145,21 +144,15 @@ class DocTypeComponent(MrtextComponent):
                 return []
             return [(s.start_char, s.end_char, s._.mrtext_value) for s in doc.spans[key] if s._.mrtext_value]
 
-        title = self.meta.title(doc.text)
-        doc_type, scores = self.meta.doc_type(doc.text, title)
+        text = doc_text(doc)
+        title = self.meta.title(text)
+        doc_type, scores = self.meta.doc_type(text, title)
         doc._.mrtext_title = title
         doc._.mrtext_doc_type = doc_type
         doc._.mrtext_doc_type_scores = {k: round(v, 4) for k, v in scores.items()} if scores else None
-        doc._.mrtext_date = self.meta.own_date(doc.text, spans(SPAN_KEYS["DATE"]))
+        doc._.mrtext_date = self.meta.own_date(text, spans(SPAN_KEYS["DATE"]))
         doc._.mrtext_diary_number = self.meta.own_diary_number(spans(SPAN_KEYS["DIARY_NUMBER"]))
-
-    def initialize(
-        self, get_examples: Any = None, *, nlp: Language | None = None, model: dict[str, Any] | None = None
-    ) -> None:
-        """Install a trained document-type classifier (a :meth:`LinearTextModel.to_dict` dict)."""
-        if model is not None:
-            self.data["model"] = model
-            self.compile()
+        forget_text(doc)  # the last component: do not ship the cached text with the doc
 
 
 @Language.factory(

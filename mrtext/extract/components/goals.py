@@ -24,9 +24,9 @@ from spacy.tokens import Doc
 
 from mrtext.extract.linear import LinearTextModel
 from mrtext.extract.patterns import load_patterns
-from mrtext.extract.spans import Candidate, MrtextComponent
+from mrtext.extract.spans import Candidate, MrtextComponent, doc_text
 
-__all__ = ["GoalDetector", "make_goals"]
+__all__ = ["GoalDetector", "make_goals", "sentence_offsets"]
 
 _BULLET = re.compile(r"^(?:[-–•*»·▪]|e(?= [A-ZÅÄÖ])|\d{1,2}[.)])\s+")
 
@@ -40,6 +40,7 @@ class GoalDetector:
         self.negative = [re.compile(p, re.IGNORECASE) for p in data["negative"]]
         self.min_words = int(data.get("min_words", 5))
         self.threshold = float(data.get("threshold", 0.8))
+        self.hint = re.compile(data.get("classifier_hint") or "", re.IGNORECASE)
         model = data.get("model")
         self.model = LinearTextModel.from_dict(model) if model else None
 
@@ -58,6 +59,8 @@ class GoalDetector:
             return False
         if self.rule(flat):
             return True
+        if not self.hint.search(flat):
+            return False
         p = self.probability(flat)
         return p is not None and p >= self.threshold and not any(n.search(flat) for n in self.negative)
 
@@ -71,25 +74,33 @@ class GoalComponent(MrtextComponent):
         self.detector = GoalDetector(self.data)
 
     def match(self, doc: Doc) -> list[Candidate]:
-        if not doc.has_annotation("SENT_START"):
-            return []
         out = []
-        for sent in doc.sents:
-            text = sent.text.strip()
-            lead = _BULLET.match(text)
-            start = sent.start_char + (len(sent.text) - len(sent.text.lstrip())) + (lead.end() if lead else 0)
-            body = doc.text[start : sent.end_char].rstrip()
+        text = doc_text(doc)
+        for sent_start, sent_end in sentence_offsets(doc):
+            raw = text[sent_start:sent_end]
+            lead = _BULLET.match(raw.lstrip())
+            start = sent_start + (len(raw) - len(raw.lstrip())) + (lead.end() if lead else 0)
+            body = text[start:sent_end].rstrip()
             if body and self.detector.is_goal(body):
                 out.append(Candidate(start, start + len(body), "GOAL", " ".join(body.split())))
         return out
 
-    def initialize(
-        self, get_examples: Any = None, *, nlp: Language | None = None, model: dict[str, Any] | None = None
-    ) -> None:
-        """Install a trained classifier (the ``model`` dict of :meth:`LinearTextModel.to_dict`)."""
-        if model is not None:
-            self.data["model"] = model
-            self.compile()
+
+def sentence_offsets(doc: Doc) -> list[tuple[int, int]]:
+    """``(start_char, end_char)`` of the sentences of ``doc`` (empty without sentence boundaries).
+
+    Reads ``SENT_START`` as one array: iterating ``doc.sents`` re-checks the annotation per sentence.
+    """
+    if not len(doc) or not doc.has_annotation("SENT_START"):
+        return []
+    flags = doc.to_array("SENT_START")
+    starts = [0] + [i for i in range(1, len(doc)) if flags[i] == 1]
+    bounds = []
+    for k, i in enumerate(starts):
+        j = starts[k + 1] if k + 1 < len(starts) else len(doc)
+        last = doc[j - 1]
+        bounds.append((doc[i].idx, last.idx + len(last.text)))
+    return bounds
 
 
 @Language.factory(

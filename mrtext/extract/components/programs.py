@@ -38,7 +38,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from mrtext.extract.patterns import load_patterns
-from mrtext.extract.spans import Candidate, MrtextComponent
+from mrtext.extract.spans import Candidate, MrtextComponent, doc_text, surface_values
 
 __all__ = ["ProgramFinder", "find_programs", "make_programs", "program_key", "resolve_across_documents"]
 
@@ -107,9 +107,8 @@ class ProgramFinder:
         self.city = re.compile(rf"{data['city_genitive']}[ \t]*\n?[ \t]*$")
         self.list_intro = re.compile(data["list_intro"], re.IGNORECASE)
         self.fuzzy = float(data.get("fuzzy_ratio", 90))
-        heads = "|".join(sorted(self.heads, key=len, reverse=True))
-        stems = "|".join(sorted(self.stems, key=len, reverse=True))
-        self.head_re = re.compile(rf"(?<![\w-])(?P<w>(?i:[a-zåäöéü-]*?(?:{stems})|{heads}))(?![\w-])")
+        roots = sorted({h[:6] for h in [*self.heads, *self.stems]}, key=len, reverse=True)
+        self.root_re = re.compile("|".join(map(re.escape, roots)), re.IGNORECASE)
 
     # ------------------------------------------------------------------ finding
     def find(self, text: str) -> list[Candidate]:
@@ -132,32 +131,48 @@ class ProgramFinder:
                 return compound, True
         return None
 
+    def _head_words(self, text: str) -> list[tuple[int, int, str]]:
+        """``(start, end, word)`` of the words containing a head root (a literal scan; fast on long texts)."""
+        out = []
+        last = -1
+        for m in self.root_re.finditer(text):
+            s, e = m.start(), m.end()
+            if s < last:
+                continue
+            while s > 0 and (text[s - 1].isalnum() or text[s - 1] == "-"):
+                s -= 1
+            while e < len(text) and (text[e].isalnum() or text[e] == "-"):
+                e += 1
+            last = e
+            out.append((s, e, text[s:e]))
+        return out
+
     def _names(self, text: str) -> list[_Mention]:
         out = []
-        for m in self.head_re.finditer(text):
-            head = self._head_base(m.group("w"))
+        for w_start, w_end, word in self._head_words(text):
+            head = self._head_base(word)
             if head is None:
                 continue
             base, compound = head
-            before = text[max(0, m.start() - 60) : m.start()]
+            before = text[max(0, w_start - 60) : w_start]
             prev_words = re.findall(r"[\wåäöÅÄÖ]+", before)
             prev = prev_words[-1].lower() if prev_words else ""
-            start = m.start()
+            start = w_start
             city = self.city.search(before)
             if city:
-                start = m.start() - (len(before) - city.start())
+                start = w_start - (len(before) - city.start())
             elif prev.endswith(self.adj_suffixes) and len(prev) > 5:
-                start = m.start() - len(before) + before.rfind(prev_words[-1])
+                start = w_start - len(before) + before.rfind(prev_words[-1])
                 start = self._suspended_compound(text, start)
-            if prev in self.plural_det and not city and not m.group("w")[:1].isupper():
+            if prev in self.plural_det and not city and not word[:1].isupper():
                 continue  # "flera olika program för att …": a generic plural
-            end = self._complement_end(text, m.end(), m.group("w"))
+            end = self._complement_end(text, w_end, word)
             if end is not None:
                 out.append(_Mention(start, end, "", "name"))
-            elif start < m.start() and not city:
-                out.append(_Mention(start, m.end(), "", "compound"))  # "barn- och ungdomspolitiska policyn"
-            elif compound and (city or self._is_policy(base) or self._year_follows(text, m.end())):
-                end = self._year_follows(text, m.end()) or m.end()
+            elif start < w_start and not city:
+                out.append(_Mention(start, w_end, "", "compound"))  # "barn- och ungdomspolitiska policyn"
+            elif compound and (city or self._is_policy(base) or self._year_follows(text, w_end)):
+                end = self._year_follows(text, w_end) or w_end
                 out.append(_Mention(start, end, "", "compound"))
         return out
 
@@ -418,15 +433,9 @@ def resolve_across_documents(values: list[list[str]], fuzzy: float = 90.0) -> li
     return out
 
 
-_DEFAULT_FINDER: ProgramFinder | None = None
-
-
 def find_programs(text: str) -> list[tuple[str, str | None]]:
     """``(text, value)`` of the program mentions in ``text`` with the packaged patterns."""
-    global _DEFAULT_FINDER
-    if _DEFAULT_FINDER is None:
-        _DEFAULT_FINDER = ProgramFinder(load_patterns("programs"))
-    return [(text[c.start : c.end], c.value) for c in _DEFAULT_FINDER.find(text)]
+    return surface_values(ProgramFinder, "programs", text, "PROGRAM")
 
 
 class ProgramComponent(MrtextComponent):
@@ -445,7 +454,7 @@ class ProgramComponent(MrtextComponent):
         self.finder = ProgramFinder(self.data)
 
     def match(self, doc: Doc) -> list[Candidate]:
-        return self.finder.find(doc.text)
+        return self.finder.find(doc_text(doc))
 
 
 @Language.factory(

@@ -19,11 +19,12 @@ import re
 import statistics
 from typing import Any
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from mrtext.extract.patterns import load_patterns
-from mrtext.extract.spans import Candidate, MrtextComponent
+from mrtext.extract.spans import Candidate, MrtextComponent, doc_text
 
 __all__ = ["SentenceSegmenter", "make_sentences", "sentence_bounds"]
 
@@ -110,19 +111,23 @@ class SentenceComponent(MrtextComponent):
         self.segmenter = SentenceSegmenter(self.data)
 
     def match(self, doc: Doc) -> list[Candidate]:
-        return [Candidate(s, e, "SENT") for s, e in self.segmenter.bounds(doc.text)]
+        return [Candidate(s, e, "SENT") for s, e in self.segmenter.bounds(doc_text(doc))]
 
     def set_annotations(self, doc: Doc, candidates: Any) -> None:
-        flags = [False] * len(doc)
+        if not len(doc):
+            return
+        flags = numpy.full(len(doc), -1, dtype="int32")
+        flags[0] = 1
         for cand in candidates:
             span = doc.char_span(cand.start, cand.start + 1, alignment_mode="expand")
             i = span.start if span is not None else len(doc)
             while i < len(doc) and doc[i].is_space:
                 i += 1
             if i < len(doc):
-                flags[i] = True
-        for token, flag in zip(doc, flags, strict=True):
-            token.is_sent_start = flag or token.i == 0
+                flags[i] = 1
+        # one call: setting token.is_sent_start token by token re-checks the whole doc each time
+        column = flags.astype("uint64").reshape(-1, 1)
+        doc.from_array(["SENT_START"], column)  # type: ignore[arg-type]
 
 
 @Language.factory("mrtext_sentences", assigns=["token.is_sent_start"], default_config={"patterns": None})

@@ -1,0 +1,79 @@
+"""Extraction throughput: the packaged pipeline vs a bare ``spacy.blank("sv")`` tokenizer, and n_process scaling.
+
+All figures are measured in this run over the same texts (the corpora's documents, repeated to a
+few hundred kB): characters per second of the bare tokenizer, of the full pipeline, their ratio
+(target: the pipeline reaches at least 25% of the tokenizer), and the pipeline with ``n_process=2``
+against ``n_process=1``. Repair is not included (it has its own benchmark).
+
+Run: ``python bench/run.py bench_extract`` (``MRTEXT_BENCH_EXTRACT_KB`` sets the volume, default 400).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import spacy
+
+from mrtext.corpus import CORPORA_DIR, load_corpus
+from mrtext.extract import load_pipeline
+
+
+def _texts(target_chars: int) -> list[str]:
+    base = []
+    for name in ("stockholm-mr", "municipal"):
+        if (CORPORA_DIR / name / "manifest.jsonl").is_file():
+            base += [d.text for d in load_corpus(CORPORA_DIR / name).documents if d.text.strip()]
+    texts: list[str] = []
+    while sum(map(len, texts)) < target_chars:
+        texts += base
+    return texts
+
+
+def _rate(run, texts: list[str], repeat: int = 2) -> float:
+    """Best characters/second over ``repeat`` runs of ``run(texts)``."""
+    chars = sum(map(len, texts))
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        run(texts)
+        best = min(best, time.perf_counter() - t0)
+    return chars / best
+
+
+def main() -> None:
+    texts = _texts(int(os.environ.get("MRTEXT_BENCH_EXTRACT_KB", "400")) * 1000)
+    chars = sum(map(len, texts))
+    print(f"{len(texts)} documents, {chars / 1e3:.0f} k characters")
+    blank = spacy.blank("sv")
+    nlp = load_pipeline()
+
+    def tokenize(ts: list[str]) -> None:
+        for _ in blank.tokenizer.pipe(ts):
+            pass
+
+    def pipeline(ts: list[str], n_process: int = 1) -> None:
+        for _ in nlp.pipe(ts, batch_size=8, n_process=n_process):
+            pass
+
+    tok = _rate(tokenize, texts)
+    full = _rate(pipeline, texts)
+    two = _rate(lambda ts: pipeline(ts, n_process=2), texts)
+    print(f"bare sv tokenizer        {tok / 1e3:9.0f} k chars/s")
+    print(f"mrtext_sv, n_process=1   {full / 1e3:9.0f} k chars/s")
+    print(f"mrtext_sv, n_process=2   {two / 1e3:9.0f} k chars/s")
+    print(f"ratio pipeline/tokenizer {full / tok:9.2f}  (target >= 0.25)")
+    print(f"ratio n_process 2/1      {two / full:9.2f}  ({os.cpu_count()} CPUs)")
+    per_component = {}
+    docs = [nlp.make_doc(t) for t in texts]
+    for name, proc in nlp.pipeline:
+        t0 = time.perf_counter()
+        for doc in docs:
+            proc(doc)
+        per_component[name] = time.perf_counter() - t0
+    total = sum(per_component.values()) or 1.0
+    print("time share: " + ", ".join(f"{k.removeprefix('mrtext_')} {v / total:.0%}" for k, v in per_component.items()))
+
+
+if __name__ == "__main__":
+    main()
