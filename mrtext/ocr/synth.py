@@ -284,6 +284,9 @@ def _unrotate(point: tuple[float, float], settings: RenderSettings) -> tuple[flo
 def align_words(words: Iterable[OcrWord], page: PageLayout) -> list[str]:
     """One OCR line per rendered line: each word goes to the line nearest its (unrotated) centre.
 
+    Within a line, words are ordered by their left edge (Tesseract's box of a word it merged
+    with its neighbour can reach back over that neighbour, so centres may be out of order).
+
     Words farther than half a line from every line (specks read as text) are dropped; a
     rendered line that received no word gives ``""``.
 
@@ -299,10 +302,11 @@ def align_words(words: Iterable[OcrWord], page: PageLayout) -> list[str]:
     limit = page.settings.line_height / 2
     buckets: list[list[tuple[float, str]]] = [[] for _ in centres]
     for word in words:
-        x, y = _unrotate(word.center, page.settings)
+        _, y = _unrotate(word.center, page.settings)
+        left, _ = _unrotate((word.box[0], word.center[1]), page.settings)  # boxes of merged words overlap; lefts don't
         nearest = min(range(len(centres)), key=lambda i: abs(centres[i] - y))
         if abs(centres[nearest] - y) <= limit:
-            buckets[nearest].append((x, word.text))
+            buckets[nearest].append((left, word.text))
     return [" ".join(text for _, text in sorted(bucket)) for bucket in buckets]
 
 

@@ -14,14 +14,16 @@ fighting over the same cores.
 from __future__ import annotations
 
 import functools
+import importlib
 import os
 import shlex
 import subprocess
+import sys
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from types import ModuleType
 
-import pytesseract
 from PIL import Image
 
 from mrtext.errors import InputFileError, MissingDependencyError
@@ -47,6 +49,26 @@ _REMEDY_INSTALL = (
 )
 
 
+def pytesseract() -> ModuleType:
+    """The pytesseract module, imported without pandas.
+
+    pytesseract imports pandas whenever it is installed (for ``Output.DATAFRAME``, which mrtext
+    does not use); that import costs about half a second, a tenth of a page's OCR, so it is
+    held off while pytesseract loads. A program that has imported pandas itself is unaffected.
+    """
+    loaded = sys.modules.get("pytesseract")
+    if loaded is not None:
+        return loaded
+    hold_off = "pandas" not in sys.modules
+    if hold_off:
+        sys.modules["pandas"] = None  # type: ignore[assignment]  # makes `import pandas` fail fast
+    try:
+        return importlib.import_module("pytesseract")
+    finally:
+        if hold_off:
+            del sys.modules["pandas"]
+
+
 @functools.cache
 def tesseract_info() -> tuple[str, frozenset[str]]:
     """Tesseract's version and installed language models, asked once per process.
@@ -54,10 +76,11 @@ def tesseract_info() -> tuple[str, frozenset[str]]:
     Raises:
         MissingDependencyError: when the ``tesseract`` program cannot be run.
     """
+    tess = pytesseract()
     try:
-        version = str(pytesseract.get_tesseract_version())
-        langs = frozenset(pytesseract.get_languages())
-    except (pytesseract.TesseractNotFoundError, OSError, SystemExit) as exc:
+        version = str(tess.get_tesseract_version())
+        langs = frozenset(tess.get_languages())
+    except (tess.TesseractNotFoundError, OSError, SystemExit) as exc:
         raise MissingDependencyError("Tesseract OCR is not installed or cannot run", remedy=_REMEDY_INSTALL) from exc
     return version, langs
 
@@ -160,7 +183,7 @@ class TesseractEngine:
 
     def command(self, image_path: str | Path, output_base: str | Path, renderers: tuple[str, ...] = ()) -> list[str]:
         """The Tesseract command line for one page (text and TSV always, plus the renderers asked for)."""
-        cmd = [pytesseract.pytesseract.tesseract_cmd, str(image_path), str(output_base), "-l", self.lang]
+        cmd = [pytesseract().pytesseract.tesseract_cmd, str(image_path), str(output_base), "-l", self.lang]
         cmd += shlex.split(self.config)
         for kind in ("tsv", *renderers):
             cmd += ["-c", _CREATE_FLAGS[kind]]
