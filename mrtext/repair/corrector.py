@@ -28,6 +28,8 @@ token itself by a margin, and its posterior becomes the change's confidence.
 
 from __future__ import annotations
 
+import gzip
+import itertools
 import json
 import math
 import re
@@ -52,19 +54,20 @@ _DIA_LOWER = frozenset("åäö")
 UNKNOWN_LOGP = -9.0  # a token the lexicon cannot explain (rare word, name) per se
 UNKNOWN_PER_CHAR = -0.1  # ... and a little less likely the longer it is
 NAME_BONUS = 1.5  # capitalised mid-sentence unknowns are usually names
-COMPOUND_JOINT = -1.2  # cost of each compound joint
-COMPOUND_CAP = -5.0  # a compound is never likelier than this, however common its head
+COMPOUND_JOINT = -2.0  # cost of each compound joint (P(compound) ≈ P(head) / 100)
 HEAD_MAX_ZIPF = 60  # function words (den, det, man…) are not compound heads
 RARE_MODIFIER = -0.3  # per Zipf unit a modifier lies below 3.0
-MIN_CHANNEL = -7.0  # variants needing less likely readings are not generated
+MIN_CHANNEL = -5.5  # variants needing less likely readings are not generated
 MAX_VARIANTS = 4000
-COMPOUND_VARIANTS = 48  # the likeliest variants searched for compound readings
+COMPOUND_VARIANTS = 8  # the likeliest variants searched for compound readings
 MARGIN = 1.0  # the winner must beat the token by this (log10) ...
 MIN_CONFIDENCE = 0.8  # ... and hold this posterior
 ADAPT_WEIGHT = 30.0  # pseudo-count of the learned channel when adapting it to one document
 ADAPT_MIN_CONFIDENCE = 0.95  # corrections trusted for the adaptation
 ADAPT_MIN_PAIRS = 20  # fewer confident corrections: keep the learned channel
 BULLET_CONFIDENCE = 0.8
+DOMAIN_WEIGHT = 0.1  # share of the domain counts in the unigram LM
+_LOG_NOT_DOMAIN = math.log10(1 - DOMAIN_WEIGHT)
 MIN_LAMBDA = 0.02
 MAX_LAMBDA = 0.98
 
@@ -353,13 +356,29 @@ Path_ = tuple[tuple[str, int], ...]  # (observed piece, length of the intended p
 class Corrector:
     """Noisy-channel corrector over a :class:`Lexicon` and a :class:`Channel`."""
 
-    def __init__(self, lexicon: Lexicon, channel: Channel) -> None:
+    def __init__(self, lexicon: Lexicon, channel: Channel, domain: dict[str, int] | None = None) -> None:
         self.lex = lexicon
         self.channel = channel
+        self.domain = domain or {}
+        total = sum(self.domain.values())
+        # Unigram LM: wordfreq interpolated with counts from clean municipal training text.
+        self._domain_lp = {
+            w: math.log10((1 - DOMAIN_WEIGHT) * 10 ** (lexicon.zipf.get(w, 0) / 10.0 - 9.0) + DOMAIN_WEIGHT * n / total)
+            for w, n in self.domain.items()
+            if w in lexicon.zipf
+        }
         self._best = lru_cache(maxsize=200_000)(self._best_uncached)
         self._splits = lru_cache(maxsize=200_000)(self._splits_uncached)
         self._exact_compound = lru_cache(maxsize=200_000)(self._exact_compound_uncached)
-        self._is_modifier_skel = lru_cache(maxsize=200_000)(self._is_modifier_skel_uncached)
+        self._part_words = lru_cache(maxsize=400_000)(self._part_words_uncached)
+        self._readings = lru_cache(maxsize=64)(self._readings_uncached)
+
+    def _lp(self, word: str, zipf: int) -> float:
+        """log10 P(word) of a known form with Zipf×10 ``zipf`` (domain-interpolated)."""
+        lp = self._domain_lp.get(word)
+        if lp is not None:
+            return lp
+        return zipf / 10.0 - 9.0 + _LOG_NOT_DOMAIN
 
     @classmethod
     def default(cls) -> Corrector:
@@ -369,23 +388,35 @@ class Corrector:
     # ---- candidates
     def _alternatives(self, token: str, lam: float) -> list[list[tuple[int, str, float]]]:
         """Per position, the non-identity readings: (observed length, intended skeleton, log10 P)."""
-        error, _ = self.channel.logps(lam)
+        table = self._readings(lam)
         n = len(token)
-        alts: list[list[tuple[int, str, float]]] = []
+        out: list[list[tuple[int, str, float]]] = []
         for i in range(n):
-            opts: dict[tuple[int, str], float] = {}
-            ident = skeleton(token[i])
-            for length in range(1, min(self.channel.max_obs, n - i) + 1):
-                obs = token[i : i + length]
-                for intended, _p in self.channel.inverse.get(obs, ()):
-                    key = (length, skeleton(intended))
-                    if key == (1, ident):
-                        continue  # a→ä, o→ö: the skeleton lookup covers these
-                    lp = error.get((obs, intended), -99.0)
-                    if lp > opts.get(key, -math.inf):
-                        opts[key] = lp
-            alts.append(sorted(((ln, sk, lp) for (ln, sk), lp in opts.items()), key=lambda o: -o[2]))
-        return alts
+            opts = table.get(token[i], ())
+            for length in range(2, min(self.channel.max_obs, n - i) + 1):
+                more = table.get(token[i : i + length])
+                if more:
+                    opts = tuple(sorted((*opts, *more), key=lambda o: -o[2]))
+            out.append(list(opts))
+        return out
+
+    def _readings_uncached(self, lam: float) -> dict[str, tuple[tuple[int, str, float], ...]]:
+        """Observed piece → its non-identity readings (length, intended skeleton, log10 P), best first."""
+        error, _ = self.channel.logps(lam)
+        table: dict[str, dict[tuple[int, str], float]] = {}
+        for obs, intendeds in self.channel.inverse.items():
+            for intended, _p in intendeds:
+                key = (len(obs), skeleton(intended))
+                if key == (1, skeleton(obs)):
+                    continue  # a→ä, o→ö: the skeleton lookup covers these
+                lp = error.get((obs, intended), -99.0)
+                row = table.setdefault(obs, {})
+                if lp > row.get(key, -math.inf):
+                    row[key] = lp
+        return {
+            obs: tuple(sorted(((ln, sk, lp) for (ln, sk), lp in row.items()), key=lambda o: -o[2]))
+            for obs, row in table.items()
+        }
 
     def variants(self, token: str, lam: float) -> list[tuple[str, Path_, float]]:
         """Skeleton variants of a lower-case token: (skeleton, reading path, channel log10 P bound).
@@ -468,7 +499,7 @@ class Corrector:
         """
         z = self.lex.zipf.get(word)
         if z is not None and z > 0:
-            return z / 10.0 - 9.0
+            return self._lp(word, z)
         if z is not None and allow_modifier:
             return -8.0
         if allow_modifier and word.endswith("s") and self.lex.is_modifier(word[:-1]):
@@ -495,7 +526,7 @@ class Corrector:
         return best
 
     def _compound_logp(self, parts: tuple[str, ...]) -> float:
-        head = min(COMPOUND_CAP, self.lex.zipf[parts[-1]] / 10.0 - 9.0)
+        head = self._lp(parts[-1], self.lex.zipf[parts[-1]])
         return head + sum(COMPOUND_JOINT + self._modifier_cost(m) for m in parts[:-1])
 
     def _modifier_cost(self, mod: str) -> float:
@@ -508,9 +539,9 @@ class Corrector:
         n = len(skel)
         for k in range(2, n - 2):
             left, right = skel[:k], skel[k:]
-            if not self._is_modifier_skel(left):
+            if not self._part_words(left, False):
                 continue
-            if any(0 < self.lex.zipf.get(w, 0) <= HEAD_MAX_ZIPF for w in self.lex.with_skeleton(right)):
+            if self._part_words(right, True):
                 found.append((left, right))
             if len(right) >= 6:
                 for tail in self._splits(right):
@@ -518,36 +549,31 @@ class Corrector:
                         found.append((left, *tail))
         return found
 
-    def _is_modifier_skel_uncached(self, skel: str) -> bool:
-        if any(self.lex.is_modifier(w) for w in self.lex.with_skeleton(skel)):
-            return True
-        return (
-            skel.endswith("s")
-            and len(skel) > 3
-            and any(self.lex.is_modifier(w) for w in self.lex.with_skeleton(skel[:-1]))
-        )
-
-    def _part_words(self, skel: str, head: bool) -> list[str]:
-        words = [
-            w
-            for w in self.lex.with_skeleton(skel)
-            if (0 < self.lex.zipf[w] <= HEAD_MAX_ZIPF if head else self.lex.is_modifier(w))
-        ]
-        if not head and not words and skel.endswith("s"):
-            words = [w + "s" for w in self.lex.with_skeleton(skel[:-1]) if self.lex.is_modifier(w)]
-        words.sort(key=lambda w: -self.lex.zipf.get(w, 0))
-        return words[:3]
+    def _part_words_uncached(self, skel: str, head: bool) -> tuple[str, ...]:
+        """The (at most 3) likeliest words with this skeleton that can be a compound head / modifier."""
+        zipf = self.lex.zipf
+        if head:
+            words = [w for w in self.lex.with_skeleton(skel) if 0 < zipf[w] <= HEAD_MAX_ZIPF]
+        else:
+            words = [w for w in self.lex.with_skeleton(skel) if self.lex.is_modifier(w)]
+            if not words and skel.endswith("s") and len(skel) > 3:
+                words = [w + "s" for w in self.lex.with_skeleton(skel[:-1]) if self.lex.is_modifier(w)]
+        words.sort(key=lambda w: -zipf.get(w, zipf.get(w[:-1], 0)))
+        return tuple(words[:3])
 
     def candidates(self, token: str, lam: float, *, allow_modifier: bool = False) -> dict[str, float]:
         """Candidate words for a lower-case token with their log10 P(w)·P(token | w)."""
         scores: dict[str, float] = {}
         variants = self.variants(token, lam)
+        zipf, alts = self.lex.zipf, self.lex._skel
         for skel, path, _cost in variants:
+            if skel not in zipf and skel not in alts:
+                continue
             for w in self.lex.with_skeleton(skel):
-                z = self.lex.zipf[w]
+                z = zipf[w]
                 if z == 0 and not allow_modifier:
                     continue
-                lp = z / 10.0 - 9.0 if z > 0 else -8.0
+                lp = self._lp(w, z) if z > 0 else -8.0
                 s = lp + self.channel_logp(w, path, lam)
                 if s > scores.get(w, -math.inf):
                     scores[w] = s
@@ -604,13 +630,23 @@ class Corrector:
 def default_corrector() -> Corrector:
     """The corrector over the shipped lexicon and channel, loaded once per process."""
     data = files("mrtext") / "data" / "repair"
-    return Corrector(load_lexicon(), Channel.from_file(Path(str(data / "channel.json"))))
+    return Corrector(load_lexicon(), Channel.from_file(Path(str(data / "channel.json"))), load_domain())
+
+
+@lru_cache(maxsize=1)
+def load_domain() -> dict[str, int]:
+    """Word counts of clean municipal training text (``mrtext/data/repair/domain.tsv.gz``)."""
+    path = Path(str(files("mrtext") / "data" / "repair" / "domain.tsv.gz"))
+    if not path.is_file():
+        return {}
+    rows = (line.split("\t") for line in gzip.decompress(path.read_bytes()).decode("utf-8").splitlines() if line)
+    return {w: int(n) for w, n in rows}
 
 
 @lru_cache(maxsize=16)
 def _adapted_corrector(signature: tuple[tuple[str, tuple[tuple[str, float], ...]], ...]) -> Corrector:
     table = {k: dict(v) for k, v in signature}
-    return Corrector(load_lexicon(), Channel(table))
+    return Corrector(load_lexicon(), Channel(table), load_domain())
 
 
 def adapted_corrector(base: Corrector, pairs: list[tuple[str, str]]) -> Corrector:
@@ -620,13 +656,8 @@ def adapted_corrector(base: Corrector, pairs: list[tuple[str, str]]) -> Correcto
     return _adapted_corrector(base.channel.adapted(pairs).signature())
 
 
-def _product(choices: list[list[str]]) -> Iterator[tuple[str, ...]]:
-    if not choices:
-        yield ()
-        return
-    for first in choices[0]:
-        for rest in _product(choices[1:]):
-            yield (first, *rest)
+def _product(choices: list[tuple[str, ...]]) -> Iterator[tuple[str, ...]]:
+    return itertools.product(*choices)
 
 
 def case_like(source: str, word: str, *, mid_sentence: bool, proper: bool) -> str:
@@ -698,6 +729,8 @@ def iter_corrections(
 
 def _skip_token(word: str) -> bool:
     """Tokens never touched: short all-caps (KS, MR, HBTQ), mixed case (McKinsey), number-like."""
+    if word.islower():
+        return False
     letters = sum(c.isalpha() for c in word)
     digits = sum(c.isdigit() for c in word)
     if digits and (letters < 2 or digits > 1 or word[:2].isdigit()):

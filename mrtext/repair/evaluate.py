@@ -122,11 +122,12 @@ def _word_counts(s: PairScore, g: list[str], src: list[str], rep: list[str]) -> 
 
     rep_of = _alignment(src, rep, Levenshtein)
     gold_of_src = _alignment(src, g, Levenshtein)
-    gold_of_rep = {j: i for i, j in _alignment(g, rep, Levenshtein).items()}
+    rep_of_gold = _alignment(g, rep, Levenshtein)
     for i, word in enumerate(g):
         if _SWEDISH.intersection(word):
             s.diacritic_words += 1
-            s.diacritic_correct += gold_of_rep.get(i) is not None and rep[gold_of_rep[i]] == word
+            j = rep_of_gold.get(i)
+            s.diacritic_correct += j is not None and rep[j] == word
     for i, word in enumerate(src):
         j = rep_of.get(i)
         k = gold_of_src.get(i)

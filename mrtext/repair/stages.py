@@ -39,6 +39,8 @@ __all__ = ["STAGES", "State", "correct_words", "dehyphenate", "fix_encoding", "n
 #: Corrections per token above which a suspicious block counts as OCR-damaged (mode ``auto``).
 DAMAGE_MIN_SHARE = 0.03
 DAMAGE_MIN_COUNT = 2
+#: Letters of damaged text whose corrections re-estimate the OCR channel for the whole text.
+ADAPT_SAMPLE_LETTERS = 10000
 
 
 @dataclass
@@ -141,21 +143,22 @@ def correct_words(text: str, config: RepairConfig, state: State) -> list[Edit]:
         state.blocks = [(b.start, b.end, False) for b in blocks]
         return []
     base = default_corrector()
-    # Pass 1: the learned channel; its confident corrections re-estimate the channel for this text.
-    first = [_correct_block(text, block, config, allowed, base) for block in blocks]
-    pairs = [
-        (text[e.start : e.end], e.after)
-        for found, damaged in first
-        if damaged
-        for e in found
-        if e.confidence >= ADAPT_MIN_CONFIDENCE
-    ]
+    # A first look with the learned channel: its confident corrections on (a sample of) the
+    # damaged text re-estimate the channel for this text; then one full pass with that channel.
+    pairs: list[tuple[str, str]] = []
+    seen = 0
+    for block in blocks:
+        if seen >= ADAPT_SAMPLE_LETTERS:
+            break
+        found, damaged = _correct_block(text, block, config, allowed, base)
+        if damaged:
+            seen += block.letters
+            pairs.extend((text[e.start : e.end], e.after) for e in found if e.confidence >= ADAPT_MIN_CONFIDENCE)
     corrector = adapted_corrector(base, pairs)
     edits: list[Edit] = []
     verdicts = []
-    for block, (found, damaged) in zip(blocks, first, strict=True):
-        if corrector is not base and found:
-            found, _ = _correct_block(text, block, config, allowed, corrector)
+    for block in blocks:
+        found, damaged = _correct_block(text, block, config, allowed, corrector)
         verdicts.append((block.start, block.end, damaged))
         if damaged or config.mode == "always":
             edits.extend(found)
