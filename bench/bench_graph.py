@@ -6,9 +6,9 @@ action plans belonging to programs, citations. Names and numbers collide on purp
 archives: the same program with and without its period or city prefix, the same diary number
 with and without its authority code, generic titles shared by many documents.
 
-Two phases are timed: relation finding (per document, independent, so it parallelises trivially)
-and graph building proper (entity resolution over all documents + assembling the MultiDiGraph +
-consistency checks), which is what must scale. Each size runs in a fresh process, so the peak
+Two builds are timed: from records and texts (relation finding in every text, then entity
+resolution, assembly and consistency checks), and from records that already carry their
+relations (resolution, assembly, checks: what ``mrtext graph --records`` does with relations filled). Each size runs in a fresh process, so the peak
 memory (``ru_maxrss``) is that size's own. Prints wall and CPU time and peak memory per size, and
 the 100k / 10k ratios (10 = linear). Targets: building 100k < 30 s and < 2 GB.
 
@@ -130,24 +130,21 @@ def make_records(n: int, seed: int = 1) -> tuple[list[DocumentRecord], dict[str,
 def run_one(n: int) -> dict[str, float]:
     """Build the graph for ``n`` records in this process; return timings and peak memory."""
     from mrtext.graph import build_graph
-    from mrtext.graph.find import find_relations
 
     logging.getLogger("mrtext").setLevel(logging.ERROR)  # thousands of consistency warnings on random data
     records, texts = make_records(n)
     t0, c0 = time.perf_counter(), time.process_time()
-    for rec in records:
-        rec.relations = find_relations(rec, texts[rec.id], repair="never")
+    G = build_graph(records, texts=texts)  # finds the relations in every text, then resolves and builds
     t1, c1 = time.perf_counter(), time.process_time()
-    G = build_graph(records, check=True)
+    G = build_graph(records)  # again from the records, which now carry their relations
     t2, c2 = time.perf_counter(), time.process_time()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
     return {
         "n": n,
-        "find_s": t1 - t0,
-        "find_cpu_s": c1 - c0,
+        "full_s": t1 - t0,
+        "full_cpu_s": c1 - c0,
         "build_s": t2 - t1,
         "build_cpu_s": c2 - c1,
-        "total_s": t2 - t0,
         "peak_mb": peak_mb,
         "nodes": G.number_of_nodes(),
         "edges": G.number_of_edges(),
@@ -164,20 +161,23 @@ def main() -> None:
         r = json.loads(out.strip().splitlines()[-1])
         results[n] = r
         print(
-            f"graph {n:>7} records: find relations {r['find_s']:6.2f} s (cpu {r['find_cpu_s']:6.2f}), "
-            f"build graph {r['build_s']:6.2f} s (cpu {r['build_cpu_s']:6.2f}), peak {r['peak_mb']:7.1f} MB; "
-            f"{r['nodes']} nodes, {r['edges']} edges, {r['warnings']} warnings",
+            f"graph {n:>7} records: texts -> graph {r['full_s']:6.2f} s (cpu {r['full_cpu_s']:6.2f}); "
+            f"records with relations -> graph {r['build_s']:6.2f} s (cpu {r['build_cpu_s']:6.2f}); "
+            f"peak {r['peak_mb']:7.1f} MB; {r['nodes']} nodes, {r['edges']} edges, {r['warnings']} warnings",
             flush=True,
         )
     small, big = results[10_000], results[100_000]
     print(
-        f"ratio 100k/10k: build {big['build_s'] / small['build_s']:.1f}x (cpu "
-        f"{big['build_cpu_s'] / small['build_cpu_s']:.1f}x), find {big['find_s'] / small['find_s']:.1f}x "
-        f"(cpu {big['find_cpu_s'] / small['find_cpu_s']:.1f}x), peak memory {big['peak_mb'] / small['peak_mb']:.1f}x "
-        "(10x = linear)"
+        f"ratio 100k/10k (10x = linear): texts -> graph {big['full_s'] / small['full_s']:.1f}x "
+        f"(cpu {big['full_cpu_s'] / small['full_cpu_s']:.1f}x), records -> graph "
+        f"{big['build_s'] / small['build_s']:.1f}x (cpu {big['build_cpu_s'] / small['build_cpu_s']:.1f}x), "
+        f"peak memory {big['peak_mb'] / small['peak_mb']:.1f}x"
     )
-    ok_time, ok_mem = big["build_s"] < 30, big["peak_mb"] < 2048
-    print(f"targets: building 100k < 30 s {'met' if ok_time else 'MISSED'}, < 2 GB {'met' if ok_mem else 'MISSED'}")
+    print(
+        f"targets at 100k: texts -> graph < 30 s {'met' if big['full_s'] < 30 else 'MISSED'}, "
+        f"records -> graph < 30 s {'met' if big['build_s'] < 30 else 'MISSED'}, "
+        f"< 2 GB {'met' if big['peak_mb'] < 2048 else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ _NON_WORD = re.compile(r"[^\wåäö]+")
 _ARTICLE_SUFFIX = re.compile(r"(?<=\w)(?:et|en|erna|arna|orna|na)$")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def normalise_dnr(value: str) -> str:
     """Normalise a diary number: prefix removed, single spaces, authority code upper-case.
 
@@ -77,7 +77,7 @@ def dnr_authority(value: str) -> str | None:
     return m.group(1).upper() if m else None
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def dnr_core(value: str) -> str:
     """The numeric core of a diary number: the authority code dropped, spaces removed.
 
@@ -96,7 +96,7 @@ def _fold(text: str) -> str:
     return text.replace("–", "-")
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def title_years(title: str) -> tuple[int, ...]:
     """Years written in a title (a period ``2018-2022`` gives both ends).
 
@@ -111,7 +111,7 @@ def title_years(title: str) -> tuple[int, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def title_key(title: str) -> str:
     """Blocking key of a program or document title: lower case, no years, no city prefix, no punctuation.
 
@@ -148,7 +148,7 @@ _HEADS: Final = (
 )
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def head_word(key: str) -> str:
     """The kind of document a title names (its first head noun), used to block resolution; ``""`` if none.
 
@@ -232,7 +232,7 @@ class NodeRef:
         return " | ".join(parts)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=1 << 18)
 def parse_ref(key: str) -> NodeRef:
     """Parse a node reference string.
 

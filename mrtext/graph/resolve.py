@@ -222,14 +222,26 @@ class Resolver:
                 if tk:
                     keyed[tk].append(k)
         for keys in keyed.values():
-            # items that name a period first, so a title without years joins an existing node
-            keys.sort(key=lambda k: (not self._comp[self._find(k)].years, k))
-            for k in keys[1:]:
-                if not self._union(keys[0], k):
-                    for other in keys[1:]:
-                        if other != k and self._union(other, k):
-                            break
+            self._union_group(keys)
         return keyed
+
+    def _union_group(self, keys: list[str], *, tries: int = 8) -> None:
+        """Merge items sharing a title key, except where periods, numbers or documents conflict.
+
+        Items naming a period go first, so a title without years joins an existing node. Each item
+        is tried against a few of the group's current clusters (those with its own period first),
+        which keeps large groups linear.
+        """
+        keys.sort(key=lambda k: (not self._comp[self._find(k)].years, k))
+        reps: dict[frozenset[int], list[str]] = defaultdict(list)
+        for k in keys:
+            years = frozenset(self._comp[self._find(k)].years)
+            candidates = reps[years] if years else [r for rs in reps.values() for r in rs[:2]]
+            for r in candidates[:tries]:
+                if self._union(r, k):
+                    break
+            else:
+                reps[years].append(k)
 
     def _by_fuzzy_title(self, keyed: dict[str, list[str]]) -> None:
         df: Counter[str] = Counter()
