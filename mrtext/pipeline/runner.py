@@ -301,7 +301,9 @@ def _export_graph(records: list[DocumentRecord], out_dir: Path, formats: tuple[s
     except Exception as exc:
         info["unavailable"].append(f"graph: mrtext.graph.build_graph cannot be loaded ({type(exc).__name__}: {exc})")
         return info
+    t0 = time.perf_counter()
     graph = build_graph(records)
+    info["seconds"] = {"build": round(time.perf_counter() - t0, 3)}
     info["nodes"], info["edges"] = graph.number_of_nodes(), graph.number_of_edges()
     for fmt in formats:
         try:
@@ -313,8 +315,10 @@ def _export_graph(records: list[DocumentRecord], out_dir: Path, formats: tuple[s
             )
             continue
         target = out_dir / f"graph.{fmt}"
+        t0 = time.perf_counter()
         with atomic_open(target, binary=True) as fh:
             writer(graph, fh)
+        info["seconds"][fmt] = round(time.perf_counter() - t0, 3)
         info["files"].append(target.name)
     return info
 
@@ -438,6 +442,7 @@ def run_pipeline(
             "timings": {
                 "wall": {k: round(v, 3) for k, v in run.timings.items()},
                 "stages_summed_over_processed_documents": _summed(fresh_results),
+                "graph": graph.get("seconds", {}),
             },
             "failures": sorted(run.failures, key=lambda f: f["path"]),
             "warnings": run.warnings,
