@@ -29,7 +29,7 @@ from mrtext.extract.pipeline import MODEL_DIR, build_nlp  # noqa: E402
 
 TRAINING = CORPORA_DIR / "training"
 _BULLET = re.compile(r"^(?:[-–•*»·▪]|e(?= [A-ZÅÄÖ])|\d{1,2}[.)])\s+")
-DOCTYPE_FEATURES = FeatureConfig(word_n=2, char_min=4, char_max=5, max_chars=1500)
+DOCTYPE_FEATURES = FeatureConfig(word_n=2, char_min=4, char_max=4, max_chars=1000)
 GOAL_FEATURES = FeatureConfig(word_n=2, char_min=0, char_max=0)  # words only: runs on every sentence
 
 

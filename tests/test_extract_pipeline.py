@@ -165,3 +165,10 @@ def test_cli_evaluate_extract_json(run_cli) -> None:
     assert res.exit_code == 0, res.stderr
     result = json.loads(res.stdout)
     assert result["all"]["labels"]["DATE"]["f1"] >= 0.95 and "scanned" in result
+
+
+def test_extract_with_two_workers_matches_one(nlp, corpus) -> None:
+    docs = corpus.documents
+    one = [r.to_dict() for r in extract(docs, nlp=nlp, repair="never")]
+    two = [r.to_dict() for r in extract(docs, nlp=nlp, repair="never", n_process=2, batch_size=2)]
+    assert two == one

@@ -116,8 +116,10 @@ def extract(
         docs: :class:`~mrtext.ingest.Document` objects or plain strings (ids ``doc0``, ``doc1`` …).
         nlp: a pipeline from :func:`load_pipeline` (loaded when ``None``).
         repair: ``"auto"`` (repair texts the detector finds damaged), ``"always"`` or ``"never"``.
-        batch_size: documents per batch for ``nlp.pipe``.
-        n_process: worker processes for ``nlp.pipe``.
+        batch_size: documents handed to a worker at a time (with ``n_process > 1``).
+        n_process: worker processes. Workers repair, run the pipeline and build the records
+            themselves and send back only the small records: shipping ``Doc`` objects back (what
+            ``nlp.pipe(n_process=…)`` does) costs more than the extraction itself.
         resolve_programs: resolve year-less program names to the dated name another document of the
             batch gives (:func:`~mrtext.extract.components.programs.resolve_across_documents`).
 
@@ -128,26 +130,58 @@ def extract(
     nlp = nlp if nlp is not None else load_pipeline()
     nlp.set_error_handler(record_error)  # type: ignore[arg-type]
     documents = [_as_document(d, n) for n, d in enumerate(docs)]
-    repair_fn = _repairer(repair)
-    results: list[Any] = []
-    texts = []
-    for d in documents:
-        result = None
-        if repair_fn is not None and d.text:
-            try:
-                result = repair_fn(d.text)
-            except Exception as exc:  # a repair bug must not lose the document
-                log.warning("%s: repair failed (%s); extracting from the input as is", d.id, exc)
-        results.append(result)
-        texts.append(result.text if result is not None else d.text)
-    records = []
-    for d, result, doc in zip(
-        documents, results, nlp.pipe(texts, batch_size=batch_size, n_process=n_process), strict=True
-    ):
-        records.append(_to_record(d, result, doc))
+    worker = _Worker(nlp, repair)
+    if n_process > 1 and len(documents) > 1:
+        import multiprocessing
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        with multiprocessing.get_context(method).Pool(min(n_process, len(documents)), _init_worker, (worker,)) as pool:
+            records = list(pool.imap(_work, documents, chunksize=max(1, batch_size)))
+    else:
+        records = [worker(d) for d in documents]
     if resolve_programs:
         _resolve_programs(records)
     return records
+
+
+class _Worker:
+    """Repair + pipeline + record for one document (picklable, so it can run in a worker process)."""
+
+    def __init__(self, nlp: Language, repair: str) -> None:
+        self.nlp = nlp
+        self.repair = repair
+        self._repair_fn: Callable[[str], Any] | None = None
+        self._ready = False
+
+    def __call__(self, d: Document) -> DocumentRecord:
+        if not self._ready:
+            self._repair_fn = _repairer(self.repair)
+            self._ready = True
+        result = None
+        if self._repair_fn is not None and d.text:
+            try:
+                result = self._repair_fn(d.text)
+            except Exception as exc:  # a repair bug must not lose the document
+                log.warning("%s: repair failed (%s); extracting from the input as is", d.id, exc)
+        try:
+            doc = self.nlp(result.text if result is not None else d.text)
+            return _to_record(d, result, doc)
+        except Exception as exc:  # the tokenizer or a component without the error handler
+            return DocumentRecord(id=d.id, path=d.path, meta={"error": f"{type(exc).__name__}: {exc}"})
+
+
+_WORKER: _Worker | None = None
+
+
+def _init_worker(worker: _Worker) -> None:
+    global _WORKER
+    install_extensions()
+    _WORKER = worker
+
+
+def _work(d: Document) -> DocumentRecord:
+    assert _WORKER is not None
+    return _WORKER(d)
 
 
 def _to_record(d: Document, result: Any, doc: Doc) -> DocumentRecord:

@@ -23,6 +23,7 @@ Requires ``mrtext_dnr`` and ``mrtext_dates`` earlier in the pipeline.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from spacy.language import Language
@@ -53,6 +54,15 @@ def clean_title(paragraph: str) -> str:
     return s.strip(" ,;:-–")
 
 
+def _paragraphs(text: str) -> Iterator[str]:
+    """Blank-line separated paragraphs, lazily (only the first few are needed)."""
+    pos = 0
+    for m in re.finditer(r"\n[ \t]*\n", text):
+        yield text[pos : m.start()]
+        pos = m.end()
+    yield text[pos:]
+
+
 class DocMetadata:
     """Rules and an optional classifier for document type, title, own date and own diary number."""
 
@@ -70,7 +80,7 @@ class DocMetadata:
 
     def title(self, text: str) -> str | None:
         """The first heading-like paragraph (or its first line when the paragraph is long prose)."""
-        for para in re.split(r"\n[ \t]*\n", text):
+        for para in _paragraphs(text):
             if not _MARKUP.sub("", para).strip():
                 continue
             lines = [ln for ln in para.strip().splitlines() if ln.strip()]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -36,8 +37,9 @@ class GoalDetector:
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
-        self.positive = [re.compile(p, re.IGNORECASE) for p in data["positive"]]
-        self.negative = [re.compile(p, re.IGNORECASE) for p in data["negative"]]
+        # one alternation per list: a sentence is searched twice, not once per rule
+        self.positive = re.compile("|".join(f"(?:{p})" for p in data["positive"]), re.IGNORECASE)
+        self.negative = re.compile("|".join(f"(?:{p})" for p in data["negative"]), re.IGNORECASE)
         self.min_words = int(data.get("min_words", 5))
         self.threshold = float(data.get("threshold", 0.8))
         self.hint = re.compile(data.get("classifier_hint") or "", re.IGNORECASE)
@@ -46,7 +48,7 @@ class GoalDetector:
 
     def rule(self, sentence: str) -> bool:
         """True if a goal rule fires and no mention-only rule vetoes it."""
-        return any(p.search(sentence) for p in self.positive) and not any(n.search(sentence) for n in self.negative)
+        return bool(self.positive.search(sentence)) and not self.negative.search(sentence)
 
     def probability(self, sentence: str) -> float | None:
         """The classifier's probability that ``sentence`` is a goal (``None`` without a model)."""
@@ -62,7 +64,7 @@ class GoalDetector:
         if not self.hint.search(flat):
             return False
         p = self.probability(flat)
-        return p is not None and p >= self.threshold and not any(n.search(flat) for n in self.negative)
+        return p is not None and p >= self.threshold and not self.negative.search(flat)
 
 
 class GoalComponent(MrtextComponent):
@@ -94,12 +96,11 @@ def sentence_offsets(doc: Doc) -> list[tuple[int, int]]:
     if not len(doc) or not doc.has_annotation("SENT_START"):
         return []
     flags = doc.to_array("SENT_START")
-    starts = [0] + [i for i in range(1, len(doc)) if flags[i] == 1]
-    bounds = []
-    for k, i in enumerate(starts):
-        j = starts[k + 1] if k + 1 < len(starts) else len(doc)
-        last = doc[j - 1]
-        bounds.append((doc[i].idx, last.idx + len(last.text)))
+    idx = doc.to_array("IDX")
+    length = doc.to_array("LENGTH")
+    starts = [0, *(int(i) for i in numpy.flatnonzero(flags[1:] == 1) + 1)]
+    ends = [*starts[1:], len(doc)]
+    bounds = [(int(idx[i]), int(idx[j - 1] + length[j - 1])) for i, j in zip(starts, ends, strict=True)]
     return bounds
 
 

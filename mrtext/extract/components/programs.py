@@ -100,6 +100,8 @@ class ProgramFinder:
         self.blacklist = set(data["compound_blacklist"])
         self.prep_variants: dict[str, str] = data.get("preposition_variants", {})
         self.preps = set(data["prepositions"]) | set(self.prep_variants)
+        preps = "|".join(map(re.escape, sorted(self.preps, key=len, reverse=True)))
+        self.prep_after = re.compile(rf"\s+(?i:{preps})(?!\w)")
         self.stop = set(data["stop_words"])
         self.function_words = set(data["np_function_words"])
         self.plural_det = set(data["plural_determiners"])
@@ -193,7 +195,9 @@ class ProgramFinder:
 
     def _complement_end(self, text: str, pos: int, head_word: str) -> int | None:
         """End of ``för …`` after a head at ``pos``, or ``None`` when no name complement follows."""
-        tokens = [(t.group(), pos + t.start(), pos + t.end()) for t in _WORD.finditer(text[pos : pos + 400])]
+        if not self.prep_after.match(text, pos):
+            return None
+        tokens = [(t.group(), pos + t.start(), pos + t.end()) for t in _WORD.finditer(text[pos : pos + 320])]
         if len(tokens) < 2 or tokens[0][0].lower() not in self.preps:
             return None
         if text[pos : tokens[0][1]].count("\n") > 1:

@@ -116,18 +116,20 @@ class SentenceComponent(MrtextComponent):
     def set_annotations(self, doc: Doc, candidates: Any) -> None:
         if not len(doc):
             return
-        flags = numpy.full(len(doc), -1, dtype="int32")
+        # token arrays instead of Token objects: one array read, one array write
+        idx = doc.to_array("IDX").astype("int64")
+        is_space = doc.to_array("IS_SPACE").astype(bool)
+        flags = numpy.full(len(doc), -1, dtype="int64")
         flags[0] = 1
-        for cand in candidates:
-            span = doc.char_span(cand.start, cand.start + 1, alignment_mode="expand")
-            i = span.start if span is not None else len(doc)
-            while i < len(doc) and doc[i].is_space:
+        starts = numpy.fromiter((c.start for c in candidates), dtype="int64")
+        for i in numpy.searchsorted(idx, starts, side="right") - 1:
+            i = max(int(i), 0)
+            while i < len(doc) and is_space[i]:
                 i += 1
             if i < len(doc):
                 flags[i] = 1
-        # one call: setting token.is_sent_start token by token re-checks the whole doc each time
-        column = flags.astype("uint64").reshape(-1, 1)
-        doc.from_array(["SENT_START"], column)  # type: ignore[arg-type]
+        # setting token.is_sent_start token by token re-checks the whole doc each time
+        doc.from_array(["SENT_START"], flags.astype("uint64").reshape(-1, 1))  # type: ignore[arg-type]
 
 
 @Language.factory("mrtext_sentences", assigns=["token.is_sent_start"], default_config={"patterns": None})
