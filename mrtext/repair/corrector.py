@@ -34,7 +34,7 @@ import json
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -58,7 +58,8 @@ COMPOUND_JOINT = -2.0  # cost of each compound joint (P(compound) ≈ P(head) / 
 HEAD_MAX_ZIPF = 60  # function words (den, det, man…) are not compound heads
 RARE_MODIFIER = -0.3  # per Zipf unit a modifier lies below 3.0
 MIN_CHANNEL = -5.5  # variants needing less likely readings are not generated
-MAX_VARIANTS = 4000
+MAX_VARIANTS = 1000
+MAX_SUBSTITUTIONS = 3  # weighted readings per token beyond a→ä/å, o→ö (the skeleton folds those for free)
 COMPOUND_VARIANTS = 8  # the likeliest variants searched for compound readings
 MARGIN = 1.0  # the winner must beat the token by this (log10) ...
 MIN_CONFIDENCE = 0.8  # ... and hold this posterior
@@ -66,6 +67,7 @@ ADAPT_WEIGHT = 30.0  # pseudo-count of the learned channel when adapting it to o
 ADAPT_MIN_CONFIDENCE = 0.95  # corrections trusted for the adaptation
 ADAPT_MIN_PAIRS = 20  # fewer confident corrections: keep the learned channel
 BULLET_CONFIDENCE = 0.8
+GLYPH_RULES_MIN_LAMBDA = 0.5  # the 1→i, |→I and e→• rules only where å/ä/ö are mostly lost
 DOMAIN_WEIGHT = 0.1  # share of the domain counts in the unigram LM
 _LOG_NOT_DOMAIN = math.log10(1 - DOMAIN_WEIGHT)
 MIN_LAMBDA = 0.02
@@ -81,6 +83,7 @@ _PROTECTED = re.compile(
     | \b\d+\s*kap\.?(?:\s*\d+\s*§+)?                         # law references: 4 kap. 2 §
     | §+\s*\d+\w*                                              # § 12, §§ 3
     | \b[A-ZÅÄÖ]{1,6}[ -]?\d+(?:[-/:.]\d+)+                   # diary numbers: KS 2023/1159, SF-2024/444
+    | \b[A-ZÅÄÖ][a-zåäö]{1,3}:?\s+(?:[A-ZÅÄÖ]{1,4}\s+)?\d+[-/]\d+  # Dnr/Kdn/Kst + number (even misread: Dor)
     | \b\d+(?:[-/:.]\d+)+                                      # 171-116/2017, 2017-12-06, 2017:18, 1.5
     | \b(?:[A-Za-zåäöÅÄÖ]{1,3}\.){2,}                         # t.ex. bl.a. s.k. m.m.
     """,
@@ -126,7 +129,7 @@ def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[T
     """Yield the correctable words of ``text[start:end]``, skipping protected spans.
 
     >>> [t.text for t in iter_tokens("Dnr KS 2023/1159 dr klar, se www.sthlm.se och 4 kap. 2 §.")]
-    ['Dnr', 'dr', 'klar', 'se', 'och']
+    ['dr', 'klar', 'se', 'och']
     """
     end = len(text) if end is None else end
     protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text, start, end)]
@@ -139,7 +142,7 @@ def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[T
             continue
         word = m.group()
         if not any(ch.isalpha() for ch in word):
-            if word == "1":
+            if word in {"1", "|"}:
                 yield Token(s, e, word, _starts_sentence(text, s), False)
             continue
         if e < len(text) and text[e] == "." and word.lower() in _ABBREVIATIONS:
@@ -217,7 +220,8 @@ class Channel:
                 o: (row.get(o, 0) + weight * prior.get(o, 0.0) / total_prior) / (n + weight)
                 for o in set(prior) | set(row)
             }
-            table[intended] = {o: round(p, 3) for o, p in merged.items() if p >= 0.002}
+            # Rounded to a coarse (factor ~1.4) grid so that scans of one engine share a corrector.
+            table[intended] = {o: _on_grid(p) for o, p in merged.items() if p >= 0.002}
         return Channel(table)
 
     def signature(self) -> tuple[tuple[str, tuple[tuple[str, float], ...]], ...]:
@@ -356,10 +360,30 @@ Path_ = tuple[tuple[str, int], ...]  # (observed piece, length of the intended p
 class Corrector:
     """Noisy-channel corrector over a :class:`Lexicon` and a :class:`Channel`."""
 
-    def __init__(self, lexicon: Lexicon, channel: Channel, domain: dict[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        channel: Channel,
+        domain: dict[str, int] | None = None,
+        *,
+        share_with: Corrector | None = None,
+    ) -> None:
         self.lex = lexicon
         self.channel = channel
         self.domain = domain or {}
+        self._domain_lp: dict[str, float]
+        self._splits: Callable[[str], list[tuple[str, ...]]]
+        self._exact_compound: Callable[[str], float | None]
+        self._part_words: Callable[[str, bool], tuple[str, ...]]
+        self._best = lru_cache(maxsize=200_000)(self._best_uncached)
+        self._readings = lru_cache(maxsize=64)(self._readings_uncached)
+        if share_with is not None:
+            # Same lexicon and LM: the channel-independent caches (compounds) are shared.
+            self._domain_lp = share_with._domain_lp
+            self._splits = share_with._splits
+            self._exact_compound = share_with._exact_compound
+            self._part_words = share_with._part_words
+            return
         total = sum(self.domain.values())
         # Unigram LM: wordfreq interpolated with counts from clean municipal training text.
         self._domain_lp = {
@@ -367,11 +391,9 @@ class Corrector:
             for w, n in self.domain.items()
             if w in lexicon.zipf
         }
-        self._best = lru_cache(maxsize=200_000)(self._best_uncached)
         self._splits = lru_cache(maxsize=200_000)(self._splits_uncached)
         self._exact_compound = lru_cache(maxsize=200_000)(self._exact_compound_uncached)
         self._part_words = lru_cache(maxsize=400_000)(self._part_words_uncached)
-        self._readings = lru_cache(maxsize=64)(self._readings_uncached)
 
     def _lp(self, word: str, zipf: int) -> float:
         """log10 P(word) of a known form with Zipf×10 ``zipf`` (domain-interpolated)."""
@@ -386,11 +408,11 @@ class Corrector:
         return default_corrector()
 
     # ---- candidates
-    def _alternatives(self, token: str, lam: float) -> list[list[tuple[int, str, float]]]:
+    def _alternatives(self, token: str, lam: float) -> list[list[tuple[int, str, float, int]]]:
         """Per position, the non-identity readings: (observed length, intended skeleton, log10 P)."""
         table = self._readings(lam)
         n = len(token)
-        out: list[list[tuple[int, str, float]]] = []
+        out: list[list[tuple[int, str, float, int]]] = []
         for i in range(n):
             opts = table.get(token[i], ())
             for length in range(2, min(self.channel.max_obs, n - i) + 1):
@@ -400,21 +422,26 @@ class Corrector:
             out.append(list(opts))
         return out
 
-    def _readings_uncached(self, lam: float) -> dict[str, tuple[tuple[int, str, float], ...]]:
-        """Observed piece → its non-identity readings (length, intended skeleton, log10 P), best first."""
+    def _readings_uncached(self, lam: float) -> dict[str, tuple[tuple[int, str, float, int], ...]]:
+        """Observed piece → its non-identity readings, best first.
+
+        Each reading is (observed length, intended skeleton, log10 P, weight): weight 1 for a
+        lost å/ä/ö, 2 for any other confusion (rarer, and a token may hold few of them).
+        """
         error, _ = self.channel.logps(lam)
-        table: dict[str, dict[tuple[int, str], float]] = {}
+        table: dict[str, dict[tuple[int, str], tuple[float, int]]] = {}
         for obs, intendeds in self.channel.inverse.items():
             for intended, _p in intendeds:
                 key = (len(obs), skeleton(intended))
                 if key == (1, skeleton(obs)):
                     continue  # a→ä, o→ö: the skeleton lookup covers these
                 lp = error.get((obs, intended), -99.0)
+                weight = 1 if intended in _DIA_LOWER else 2
                 row = table.setdefault(obs, {})
-                if lp > row.get(key, -math.inf):
-                    row[key] = lp
+                if lp > row.get(key, (-math.inf, 0))[0]:
+                    row[key] = (lp, weight)
         return {
-            obs: tuple(sorted(((ln, sk, lp) for (ln, sk), lp in row.items()), key=lambda o: -o[2]))
+            obs: tuple(sorted(((ln, sk, lp, w) for (ln, sk), (lp, w) in row.items()), key=lambda o: -o[2]))
             for obs, row in table.items()
         }
 
@@ -430,7 +457,7 @@ class Corrector:
         positions = [i for i in range(n) if alts[i]]
         out: list[tuple[str, Path_, float]] = []
 
-        def rec(run: int, k: int, parts: tuple[str, ...], path: Path_, cost: float) -> None:
+        def rec(run: int, k: int, parts: tuple[str, ...], path: Path_, cost: float, subs: int) -> None:
             if len(out) >= MAX_VARIANTS:
                 return
             while k < len(positions) and positions[k] < run:
@@ -440,20 +467,25 @@ class Corrector:
                 out.append(("".join(parts) + base[run:], path + tail, cost))
                 return
             j = positions[k]
-            rec(run, k + 1, parts, path, cost)
+            rec(run, k + 1, parts, path, cost, subs)
+            if subs >= MAX_SUBSTITUTIONS:
+                return
             head = ((token[run:j], j - run),) if j > run else ()
-            for length, sk, lp in alts[j]:
+            for length, sk, lp, weight in alts[j]:
                 if cost + lp < MIN_CHANNEL:
                     break
+                if subs + weight > MAX_SUBSTITUTIONS:
+                    continue
                 rec(
                     j + length,
                     k + 1,
                     (*parts, base[run:j], sk),
                     (*path, *head, (token[j : j + length], -len(sk))),
                     cost + lp,
+                    subs + weight,
                 )
 
-        rec(0, 0, (), (), 0.0)
+        rec(0, 0, (), (), 0.0, 0)
         return out
 
     def channel_logp(self, word: str, path: Path_, lam: float) -> float:
@@ -643,10 +675,20 @@ def load_domain() -> dict[str, int]:
     return {w: int(n) for w, n in rows}
 
 
-@lru_cache(maxsize=16)
+def _on_grid(p: float) -> float:
+    """Round a probability to the nearest power of √2 (3 significant digits).
+
+    >>> _on_grid(0.183), _on_grid(0.2)
+    (0.177, 0.177)
+    """
+    return float(f"{2 ** (round(math.log2(p) * 2) / 2):.3g}")
+
+
+@lru_cache(maxsize=64)
 def _adapted_corrector(signature: tuple[tuple[str, tuple[tuple[str, float], ...]], ...]) -> Corrector:
     table = {k: dict(v) for k, v in signature}
-    return Corrector(load_lexicon(), Channel(table), load_domain())
+    base = default_corrector()
+    return Corrector(base.lex, Channel(table), base.domain, share_with=base)
 
 
 def adapted_corrector(base: Corrector, pairs: list[tuple[str, str]]) -> Corrector:
@@ -703,13 +745,14 @@ def iter_corrections(
     tokens = list(iter_tokens(text, block.start, block.end))
     for i, tok in enumerate(tokens):
         word = tok.text
-        if word == "1":
-            repl = _digit_one(tokens, i)
+        if word in {"1", "|"}:
+            repl = _digit_one(text, tokens, i) if lam >= GLYPH_RULES_MIN_LAMBDA else None
             if repl and "ocr_confusions" in allowed:
                 yield tok, repl, 0.9, "ocr_confusions"
             continue
-        if word == "e" and tok.line_start and text.startswith(" ", tok.end) and "ocr_confusions" in allowed:
-            yield tok, "•", BULLET_CONFIDENCE, "ocr_confusions"  # a bullet read as the letter e
+        if word == "e" and tok.line_start and text.startswith(" ", tok.end) and lam >= GLYPH_RULES_MIN_LAMBDA:
+            if "ocr_confusions" in allowed:
+                yield tok, "•", BULLET_CONFIDENCE, "ocr_confusions"  # a bullet read as the letter e
             continue
         if len(word) < 2 or _skip_token(word):
             continue
@@ -737,11 +780,20 @@ def _skip_token(word: str) -> bool:
         return True
     if word.isupper() and len(word) <= 4:
         return True
-    return any(c.isupper() for c in word[1:]) and not word.isupper()
+    inner_caps = {c for c in word[1:] if c.isupper()}
+    # Mixed case (McKinsey) stays, except capital A/O inside a word: misread å/ä/ö (mAnga, mOjlig).
+    return bool(inner_caps) and not word.isupper() and not inner_caps <= set("AOÅÄÖ")
 
 
-def _digit_one(tokens: list[Token], i: int) -> str | None:
-    """A lone ``1`` between two words is a misread ``i`` (but ``sida 1 av 3``, ``1 år`` stay)."""
+def _digit_one(text: str, tokens: list[Token], i: int) -> str | None:
+    """A lone ``1`` between two words is a misread ``i`` (but ``sida 1 av 3``, ``1 år``, ``1.`` stay);
+    a lone ``|`` before a word is a misread ``I``."""
+    tok = tokens[i]
+    if not (text[tok.end : tok.end + 1].isspace() and (tok.start == 0 or text[tok.start - 1].isspace())):
+        return None
+    if tok.text == "|":
+        nxt_ok = i + 1 < len(tokens) and tokens[i + 1].text.isalpha() and tokens[i + 1].start <= tok.end + 2
+        return "I" if nxt_ok else None
     if i == 0 or i + 1 >= len(tokens):
         return None
     prev, nxt = tokens[i - 1], tokens[i + 1]
