@@ -35,6 +35,8 @@ from mrtext.extract.spans import SPAN_KEYS, Candidate, MrtextComponent, doc_text
 
 __all__ = ["DocMetadata", "clean_title", "make_doctype"]
 
+_PAGE_MARK = re.compile(r"(?i)(?:sida\s*)?\d{1,3}\s*(?:\(\s*\d{1,3}\s*\)|av\s+\d{1,3}|/\s*\d{1,3})")
+_LEADING_NUMBERS = re.compile(r"^(?:(?:\d{1,4}|§\s*\d+|[A-ZÅÄÖ]{1,6}\s+\d{1,4}/\d{2,4})\s+)+(?=[A-ZÅÄÖ])")
 _MARKUP = re.compile(r"\[bookmark:[^\]]*\]|[#*_]{1,3}|^\s*\d{1,3}\s+(?=[A-ZÅÄÖ])")
 
 
@@ -73,6 +75,9 @@ class DocMetadata:
             for r in data["type_rules"]
         ]
         self.header_chars = int(data.get("header_chars", 400))
+        self.body_chars = int(data.get("body_chars", 4000))
+        words = "|".join(map(re.escape, data.get("section_words", [])))
+        self.section = re.compile(rf"\s(?:{words})\b") if words else None
         self.signature = re.compile(data["signature"], re.MULTILINE)
         self.threshold = float(data.get("threshold", 0.5))
         model = data.get("model")
@@ -83,9 +88,17 @@ class DocMetadata:
         for para in _paragraphs(text):
             if not _MARKUP.sub("", para).strip():
                 continue
-            lines = [ln for ln in para.strip().splitlines() if ln.strip()]
+            if _PAGE_MARK.fullmatch(para.strip()):
+                continue  # "1(1)", "Sida 1 av 3"
+            lines = [ln for ln in para.strip().splitlines() if ln.strip() and not _PAGE_MARK.fullmatch(ln.strip())]
+            if not lines:
+                continue
             head = "\n".join(lines[:3]) if len(" ".join(lines[:3])) <= 200 and len(lines) <= 3 else lines[0]
             title = clean_title(head)
+            if len(title) > 120 and self.section is not None:  # a flattened page: the title ends at a section word
+                cut = self.section.search(title)
+                title = clean_title(title[: cut.start()]) if cut else title
+            title = _LEADING_NUMBERS.sub("", title)
             if len(title) > 250:
                 title = clean_title(re.split(r"(?<=[a-zåäö])\.\s", title, maxsplit=1)[0])[:250]
             return title or None
@@ -94,13 +107,13 @@ class DocMetadata:
     def rule_type(self, title: str, header: str) -> str | None:
         """The type a title/header rule gives, or ``None``."""
         for regex, doc_type, where in self.type_rules:
-            if regex.search(header if where == "header" else title):
+            if regex.search({"header": header[: self.header_chars], "body": header}.get(where, title)):
                 return doc_type
         return None
 
     def doc_type(self, text: str, title: str | None) -> tuple[str, dict[str, float] | None]:
         """``(type, classifier scores or None)``."""
-        by_rule = self.rule_type(title or "", text[: self.header_chars])
+        by_rule = self.rule_type(title or "", text[: self.body_chars])
         if by_rule is not None:
             return by_rule, None
         scores = self.model.scores(text) if self.model is not None else None
