@@ -70,6 +70,7 @@ BULLET_CONFIDENCE = 0.8
 GLYPH_RULES_MIN_LAMBDA = 0.5  # the 1→i, |→I and e→• rules only where å/ä/ö are mostly lost
 DOMAIN_WEIGHT = 0.1  # share of the domain counts in the unigram LM
 _LOG_NOT_DOMAIN = math.log10(1 - DOMAIN_WEIGHT)
+TOPIC_BONUS = 0.7  # log10 bonus of a candidate whose beginning was confidently restored elsewhere
 MIN_LAMBDA = 0.02
 MAX_LAMBDA = 0.98
 
@@ -375,7 +376,7 @@ class Corrector:
         self._splits: Callable[[str], list[tuple[str, ...]]]
         self._exact_compound: Callable[[str], float | None]
         self._part_words: Callable[[str, bool], tuple[str, ...]]
-        self._best = lru_cache(maxsize=200_000)(self._best_uncached)
+        self._scored = lru_cache(maxsize=200_000)(self._scored_uncached)
         self._readings = lru_cache(maxsize=64)(self._readings_uncached)
         if share_with is not None:
             # Same lexicon and LM: the channel-independent caches (compounds) are shared.
@@ -637,25 +638,41 @@ class Corrector:
         return lp + ch
 
     def best(
-        self, token: str, lam: float, *, allow_modifier: bool = False, name_like: bool = False
+        self,
+        token: str,
+        lam: float,
+        *,
+        allow_modifier: bool = False,
+        name_like: bool = False,
+        topical: frozenset[str] = frozenset(),
     ) -> tuple[str, float]:
-        """The best reading of a lower-case token and its posterior (the token itself if nothing wins)."""
-        return self._best(token, round(lam, 2), allow_modifier, name_like)
+        """The best reading of a lower-case token and its posterior (the token itself if nothing wins).
 
-    def _best_uncached(self, token: str, lam: float, allow_modifier: bool, name_like: bool) -> tuple[str, float]:
+        ``topical``: 4-letter beginnings of words confidently restored elsewhere in the same
+        text (a cache language model): a candidate sharing one gains :data:`TOPIC_BONUS`, which
+        decides ties between two valid words (``stod``/``stöd`` in a text about ``stödet``).
+        """
+        own, scored = self._scored(token, round(lam, 2), allow_modifier, name_like)
+        if not scored:
+            return token, 1.0
+        if topical:
+            scored = tuple((w, s + TOPIC_BONUS if len(w) >= 4 and w[:4] in topical else s) for w, s in scored)
+        word, top = max(scored, key=lambda ws: ws[1])
+        norm = sum(10 ** (s - top) for _, s in scored) + 10 ** (own - top)
+        if top - own < MARGIN:
+            return token, 10 ** (own - top) / norm
+        return word, 1.0 / norm
+
+    def _scored_uncached(
+        self, token: str, lam: float, allow_modifier: bool, name_like: bool
+    ) -> tuple[float, tuple[tuple[str, float], ...]]:
+        """(score of the token itself, candidate scores) for a lower-case token."""
         own = self.token_logp(token, lam, allow_modifier=allow_modifier)
         if name_like and token not in self.lex.zipf:
             own += NAME_BONUS
         scores = self.candidates(token, lam, allow_modifier=allow_modifier)
         scores.pop(token, None)
-        if not scores:
-            return token, 1.0
-        word = max(scores, key=scores.__getitem__)
-        top = scores[word]
-        norm = sum(10 ** (s - top) for s in scores.values()) + 10 ** (own - top)
-        if top - own < MARGIN:
-            return token, 10 ** (own - top) / norm
-        return word, 1.0 / norm
+        return own, tuple(scores.items())
 
 
 @lru_cache(maxsize=1)
@@ -738,7 +755,12 @@ def classify_rule(before: str, after: str) -> str:
 
 
 def iter_corrections(
-    corrector: Corrector, text: str, block: Block, *, allowed: frozenset[str]
+    corrector: Corrector,
+    text: str,
+    block: Block,
+    *,
+    allowed: frozenset[str],
+    topical: frozenset[str] = frozenset(),
 ) -> Iterator[tuple[Token, str, float, str]]:
     """Yield (token, replacement, confidence, rule) for the words of ``block`` worth changing."""
     lam = block.lam
@@ -758,7 +780,7 @@ def iter_corrections(
             continue
         low = word.lower()
         name_like = word[:1].isupper() and not tok.sentence_start
-        best, conf = corrector.best(low, lam, allow_modifier=tok.before_hyphen, name_like=name_like)
+        best, conf = corrector.best(low, lam, allow_modifier=tok.before_hyphen, name_like=name_like, topical=topical)
         if best == low or conf < MIN_CONFIDENCE:
             continue
         mid_line = not (tok.sentence_start or tok.line_start)

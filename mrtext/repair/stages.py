@@ -155,10 +155,12 @@ def correct_words(text: str, config: RepairConfig, state: State) -> list[Edit]:
             seen += block.letters
             pairs.extend((text[e.start : e.end], e.after) for e in found if e.confidence >= ADAPT_MIN_CONFIDENCE)
     corrector = adapted_corrector(base, pairs)
+    # Words restored with diacritics elsewhere in the text make their relatives likelier (cache LM).
+    topical = frozenset(after.lower()[:4] for before, after in pairs if len(after) >= 4 and after != before.lower())
     edits: list[Edit] = []
     verdicts = []
     for block in blocks:
-        found, damaged = _correct_block(text, block, config, allowed, corrector)
+        found, damaged = _correct_block(text, block, config, allowed, corrector, topical)
         verdicts.append((block.start, block.end, damaged))
         if damaged or config.mode == "always":
             edits.extend(found)
@@ -168,13 +170,18 @@ def correct_words(text: str, config: RepairConfig, state: State) -> list[Edit]:
 
 
 def _correct_block(
-    text: str, block: Block, config: RepairConfig, allowed: frozenset[str], corrector: Corrector
+    text: str,
+    block: Block,
+    config: RepairConfig,
+    allowed: frozenset[str],
+    corrector: Corrector,
+    topical: frozenset[str] = frozenset(),
 ) -> tuple[list[Edit], bool]:
     if config.mode == "auto" and not block.suspicious:
         return [], False
     edits = [
         Edit(tok.start, tok.end, out, rule, conf)
-        for tok, out, conf, rule in iter_corrections(corrector, text, block, allowed=allowed)
+        for tok, out, conf, rule in iter_corrections(corrector, text, block, allowed=allowed, topical=topical)
     ]
     words = max(1, block.letters // 6)
     damaged = block.suspicious and len(edits) >= min(DAMAGE_MIN_COUNT, words) and len(edits) >= DAMAGE_MIN_SHARE * words
