@@ -201,7 +201,7 @@ def _mentions(record: DocumentRecord, tmap: TextMap, rules: RuleSet) -> list[Men
         out.append(Mention(s, t, e.label, ref))
     taken = [(m.start, m.end) for m in out]
     for pat in rules.documents:
-        for dm in pat.pattern.finditer(tmap.work):
+        for dm in pat.finditer(tmap.work):
             if any(s < dm.end() and dm.start() < t for s, t in taken):
                 continue
             taken.append(dm.span())

@@ -71,6 +71,21 @@ class DocPattern:
     doc_type: str = "other"
     label: str = "DOCUMENT"
     description: str = ""
+    anchor: re.Pattern[str] | None = None
+    window: int = 120
+
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        """All non-overlapping matches in ``text`` (only tried around the anchor, when there is one)."""
+        if self.anchor is None:
+            return list(self.pattern.finditer(text))
+        out: list[re.Match[str]] = []
+        for a in self.anchor.finditer(text):
+            lo = max(0, a.start() - self.window, out[-1].end() if out else 0)
+            for m in self.pattern.finditer(text, lo, min(len(text), a.end() + self.window)):
+                if m.start() <= a.start() < m.end() and (not out or m.start() >= out[-1].end()):
+                    out.append(m)
+                    break
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any], shared: dict[str, str]) -> DocPattern:
@@ -89,6 +104,8 @@ class DocPattern:
             doc_type=d.get("doc_type", "other"),
             label=d.get("label", "DOCUMENT"),
             description=d.get("description", ""),
+            anchor=re.compile(d["anchor"]) if d.get("anchor") else None,
+            window=int(d.get("window", 120)),
         )
 
     def render(self, m: re.Match[str]) -> str:
