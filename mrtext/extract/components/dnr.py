@@ -45,7 +45,7 @@ _FORMS = (
     rf"(?P<nny>\d{{1,4}}{_HY}\d{{1,6}}/{_YEAR})"  # 171-116/2017
     rf"|(?P<cny>\d{{1,3}}(?:\.\d{{1,3}}){{1,4}}{_HY}\d{{1,6}}{_HY}{_YEAR})"  # 1.5.1-135-2012
     rf"|(?P<ynn>{_YEAR}{_HY}\d{{1,6}}{_HY}\d{{1,6}})"  # 2006-152-307
-    rf"|(?P<ysn>{_YEAR}/\d{{1,7}})"  # 2023/1159 (needs a code or prefix)
+    rf"|(?P<ysn>{_YEAR}/\d{{1,7}}(?:-\d{{1,4}})?)"  # 2023/1159, Kst 2013/162-31 (needs a code or prefix)
     rf"|(?P<ycn>{_YEAR}:\d{{1,6}})"  # 2019:123 (needs a glued code or a prefix)
     rf"|(?P<ydn>{_YEAR}[.-]\d{{2,7}})"  # 2019.0123, 2019-00123 (needs a code or prefix)
     rf"|(?P<ycd>{_YEAR}/[A-ZÅÄÖ]{{1,6}}{_WS}\d{{2,7}}(?:{_WS}\d{{1,3}}(?![\d/:.-]))?)"  # 2022/KS 0247 (needs a prefix)
