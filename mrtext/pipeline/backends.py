@@ -33,6 +33,7 @@ from __future__ import annotations
 import itertools
 import logging
 import multiprocessing
+import os
 import signal
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -52,9 +53,15 @@ DASK_SCHEDULERS = ("processes", "threads", "synchronous", "local")
 _INFLIGHT_BYTES = 256_000_000
 
 
+_ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def _init_worker(config: PipelineConfig) -> None:
-    """Worker start-up: leave Ctrl-C to the driver, load the stages once."""
+    """Worker start-up: leave Ctrl-C to the driver, one math thread per worker (the pool is the parallelism,
+    as in dask's workers), load the stages once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for var in _ONE_THREAD:
+        os.environ.setdefault(var, "1")
     get_stages(config.stages)
 
 
