@@ -261,3 +261,80 @@ def test_end_to_end_from_predicted_entities(G_predicted: nx.MultiDiGraph, corpus
     assert find_node(G, "Handlingsplan för ett jämställt Stockholm 2030") in _sources(G, eq, "replaces")
     assert mr in _targets(G, find_node(G, "Handlingsplan för ett jämställt Stockholm 2030"), "part_of")
     assert score_relations(G, corpus.gold_relations).table()["overall"]["f1"] >= 0.85
+
+
+def _rec(text: str, doc_type: str, programs: tuple[str, ...] = (), dnrs: tuple[str, ...] = ()) -> DocumentRecord:
+    ents = [Entity("PROGRAM", p, text.index(p), text.index(p) + len(p), p) for p in programs]
+    ents += [Entity("DIARY_NUMBER", d, text.index(d), text.index(d) + len(d), d) for d in dnrs]
+    return DocumentRecord(id="t", doc_type=doc_type, entities=ents)
+
+
+CASES = [
+    # (text, doc_type, programs, diary numbers, expected (type, source, target) triples)
+    (
+        "Yttrande över remiss om Ds 2019:4 Förslag till en nationell institution.\n\nFörvaltningen tillstyrker.",
+        "remissvar",
+        (),
+        (),
+        {("responds_to", "doc:t", "external:Ds 2019:4 | type:remiss")},
+    ),
+    (
+        "Yttrande över motion av Anna Svensson (S) om cykelbanor i centrum\n\nKommunstyrelsen föreslår avslag.",
+        "utlatande",
+        (),
+        (),
+        {("responds_to", "doc:t", "external:Motion av Anna Svensson (S) om cykelbanor i centrum | type:motion")},
+    ),
+    (
+        "Motion om fler parkbänkar\n\nKommunfullmäktige beslutade den 3 maj 2019 § 45 att bifalla motionen.",
+        "motion",
+        (),
+        (),
+        {("responds_to", "external:Kommunfullmäktiges beslut 2019-05-03 § 45 | type:protokoll", "doc:t")},
+    ),
+    (
+        "Beslutsunderlag: Kommunstyrelsens tjänsteskrivelse den 15 augusti 2011 och "
+        "Barn- och utbildningsnämndens protokoll 2012-01-20, § 7.",
+        "tjansteutlatande",
+        (),
+        (),
+        {
+            ("references", "doc:t", "external:Kommunstyrelsens tjänsteskrivelse 2011-08-15 | type:protokoll"),
+            ("references", "doc:t", "external:Barn- och utbildningsnämndens protokoll 2012-01-20 § 7 | type:protokoll"),
+        },
+    ),
+    (
+        "Ärendet gäller ett nytt reglemente.\n\nBilagor\n1. Socialnämndens yttrande 2020-02-03\n2. Karta",
+        "tjansteutlatande",
+        (),
+        (),
+        {("part_of", "external:Socialnämndens yttrande 2020-02-03 | type:protokoll", "doc:t")},
+    ),
+    (
+        "Policyn för lika behandling gäller till dess att Strategi för jämlikhet antagits.",
+        "rapport",
+        ("Policyn för lika behandling", "Strategi för jämlikhet"),
+        (),
+        {
+            ("replaces", "program:Strategi för jämlikhet", "program:Policyn för lika behandling"),
+            ("references", "doc:t", "program:Policyn för lika behandling"),  # what the document is about
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "doc_type", "programs", "dnrs", "expected"), CASES)
+def test_relation_cases(
+    text: str, doc_type: str, programs: tuple[str, ...], dnrs: tuple[str, ...], expected: set[tuple[str, str, str]]
+) -> None:
+    rels = find_relations(_rec(text, doc_type, programs, dnrs), text)
+    assert {(r.type, r.source, r.target) for r in rels} == expected
+    for r in rels:
+        assert r.evidence_start is not None and text[r.evidence_start : r.evidence_end] == r.evidence_text
+
+
+def test_ocr_damaged_title_resolves_to_clean_one() -> None:
+    r = Resolver()
+    for k in ["program:Program för ett jämställt Stockholm 2018-2022", "program:Program for ett jamstallt Stockholm"]:
+        r.add(k)
+    assert len(set(r.resolve().values())) == 1

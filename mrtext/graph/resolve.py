@@ -42,6 +42,7 @@ from mrtext.graph.keys import (
     title_key,
     title_years,
 )
+from mrtext.graph.textmap import skeleton
 
 __all__ = ["Item", "Resolver", "titles_match"]
 
@@ -66,9 +67,11 @@ _STOP = frozenset(
         "samt",
         "stad",
         "stads",
-        "stockholms",
+        "kommun",
+        "kommuns",
     ]
 )
+_STOP_SKELETONS = frozenset(skeleton(w) for w in _STOP)
 
 
 def titles_match(a: str, b: str, *, threshold: float = 88.0) -> bool:
@@ -247,7 +250,8 @@ class Resolver:
         df: Counter[str] = Counter()
         tokens_of: dict[str, list[str]] = {}
         for tk in keyed:
-            toks = [t for t in set(tk.split()) if t not in _STOP and len(t) > 2]
+            # OCR-tolerant tokens, so that "jamstallt" and "jämställt" share a block
+            toks = list({skeleton(t) for t in tk.split() if t not in _STOP and len(t) > 2} - _STOP_SKELETONS)
             tokens_of[tk] = toks
             df.update(toks)
         index: dict[tuple[str, str], list[str]] = defaultdict(list)
