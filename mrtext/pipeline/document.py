@@ -51,6 +51,7 @@ __all__ = [
     "read_bytes",
     "read_error",
     "split_chunks",
+    "too_large",
 ]
 
 log = logging.getLogger("mrtext.pipeline")
@@ -200,6 +201,18 @@ def read_error(path: str | Path, exc: OSError) -> InputFileError:
     }
     what, remedy = reasons.get(exc.errno or 0, (f"cannot be read: {exc.strerror or exc}", None))
     return InputFileError(f"{path}: {what}", remedy=remedy)
+
+
+def too_large(name: str, size: int, limit: int) -> InputFileError:
+    """The error for a file over the size limit.
+
+    >>> str(too_large("a.txt", 52_400_000, 20_000_000))
+    'a.txt: too large (52.4 MB > 20 MB limit) (split the file, or raise the limit with --max-mb)'
+    """
+    return InputFileError(
+        f"{name}: too large ({size / 1e6:.1f} MB > {limit / 1e6:.0f} MB limit)",
+        remedy="split the file, or raise the limit with --max-mb",
+    )
 
 
 def split_chunks(text: str, max_chars: int) -> list[tuple[int, str]]:
@@ -352,10 +365,7 @@ def process_document(source: DocumentSource | str | Path, config: PipelineConfig
     try:
         limit = config.limit_for(source.relpath)
         if len(source.data) > limit:
-            raise InputFileError(
-                f"{source.name}: too large ({len(source.data) / 1e6:.1f} MB > {limit / 1e6:.0f} MB limit)",
-                remedy="split the file, or raise the limit with --max-mb",
-            )
+            raise too_large(source.name, len(source.data), limit)
         if not source.data.strip():
             raise InputFileError(
                 f"{source.name}: empty file, nothing to process",

@@ -28,7 +28,7 @@ from mrtext.pipeline.atomic import atomic_open, atomic_write, remove_stale_temps
 from mrtext.pipeline.backends import BACKENDS, run_backend
 from mrtext.pipeline.cache import CACHE_DIR, ResultCache, fingerprint, output_lock
 from mrtext.pipeline.discover import FoundFile, discover, repaired_name
-from mrtext.pipeline.document import DocumentResult, DocumentSource, PipelineConfig, read_bytes, read_error
+from mrtext.pipeline.document import DocumentResult, DocumentSource, PipelineConfig, read_bytes, read_error, too_large
 from mrtext.pipeline.stages import STAGE_MODULES
 
 __all__ = ["GRAPH_FORMATS", "RunOptions", "run_pipeline"]
@@ -98,10 +98,6 @@ def _check_options(options: RunOptions) -> None:
         )
 
 
-def _failure(path: str, error: dict[str, str]) -> dict[str, str]:
-    return {"path": path, "error": error.get("error") or error["message"], "exit_code": error["exit_code"]}
-
-
 def _cacheable(result: DocumentResult) -> bool:
     """Cache what the content decides (success, bad input); not results of a missing stage or a crash."""
     if result.error is not None:
@@ -143,12 +139,7 @@ class _Run:
             self._fail(found.relpath, str(found.path), str(read_error(found.path, exc)))
             return None
         if size > limit:
-            self._fail(
-                found.relpath,
-                str(found.path),
-                f"{found.path}: too large ({size / 1e6:.1f} MB > {limit / 1e6:.0f} MB limit) (split the file, "
-                "or raise the limit with --max-mb)",
-            )
+            self._fail(found.relpath, str(found.path), str(too_large(str(found.path), size, limit)))
             return None
         try:
             data = read_bytes(found.path)
@@ -278,7 +269,7 @@ class _Run:
 def _stage_status(run: _Run) -> dict[str, str]:
     """Stage availability as the workers saw it (or, if nothing was processed, an import check here)."""
     seen: dict[str, str] = {}
-    fresh = [r for r in run.results.values() if r.relpath in set(run.fresh)]
+    fresh = [run.results[rel] for rel in run.fresh if rel in run.results]
     for r in fresh:
         seen.update(r.unavailable)
     status: dict[str, str] = {}
