@@ -17,6 +17,7 @@ Run: ``python bench/bench_graph.py`` (or ``make bench``).
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import random
@@ -135,6 +136,9 @@ def run_one(n: int) -> dict[str, float]:
     records, texts = make_records(n)
     t0, c0 = time.perf_counter(), time.process_time()
     G = build_graph(records, texts=texts)  # finds the relations in every text, then resolves and builds
+    full_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    del G
+    gc.collect()
     t1, c1 = time.perf_counter(), time.process_time()
     G = build_graph(records)  # again from the records, which now carry their relations
     t2, c2 = time.perf_counter(), time.process_time()
@@ -146,6 +150,7 @@ def run_one(n: int) -> dict[str, float]:
         "build_s": t2 - t1,
         "build_cpu_s": c2 - c1,
         "peak_mb": peak_mb,
+        "full_peak_mb": full_peak_mb,
         "nodes": G.number_of_nodes(),
         "edges": G.number_of_edges(),
         "warnings": len(G.graph.get("warnings", [])),
@@ -163,7 +168,7 @@ def main() -> None:
         print(
             f"graph {n:>7} records: texts -> graph {r['full_s']:6.2f} s (cpu {r['full_cpu_s']:6.2f}); "
             f"records with relations -> graph {r['build_s']:6.2f} s (cpu {r['build_cpu_s']:6.2f}); "
-            f"peak {r['peak_mb']:7.1f} MB; {r['nodes']} nodes, {r['edges']} edges, {r['warnings']} warnings",
+            f"peak {r['full_peak_mb']:7.1f} MB; {r['nodes']} nodes, {r['edges']} edges, {r['warnings']} warnings",
             flush=True,
         )
     small, big = results[10_000], results[100_000]
@@ -171,12 +176,12 @@ def main() -> None:
         f"ratio 100k/10k (10x = linear): texts -> graph {big['full_s'] / small['full_s']:.1f}x "
         f"(cpu {big['full_cpu_s'] / small['full_cpu_s']:.1f}x), records -> graph "
         f"{big['build_s'] / small['build_s']:.1f}x (cpu {big['build_cpu_s'] / small['build_cpu_s']:.1f}x), "
-        f"peak memory {big['peak_mb'] / small['peak_mb']:.1f}x"
+        f"peak memory {big['full_peak_mb'] / small['full_peak_mb']:.1f}x"
     )
     print(
         f"targets at 100k: texts -> graph < 30 s {'met' if big['full_s'] < 30 else 'MISSED'}, "
         f"records -> graph < 30 s {'met' if big['build_s'] < 30 else 'MISSED'}, "
-        f"< 2 GB {'met' if big['peak_mb'] < 2048 else 'MISSED'}"
+        f"< 2 GB {'met' if big['full_peak_mb'] < 2048 else 'MISSED'}"
     )
 
 
