@@ -323,11 +323,15 @@ def main(argv: list[str] | None = None) -> int:
 
     texts = list(clean_texts(ROOT / "corpora", args.synthetic))
     unigrams: Counter[str] = Counter()
+    finals: Counter[str] = Counter()  # ... of which right before a sentence end (. ! ?)
     for text in texts:
-        unigrams.update(TOKEN.findall(text.lower()))
+        lowered = text.lower()
+        for m in TOKEN.finditer(lowered):
+            unigrams[m.group()] += 1
+            finals[m.group()] += lowered[m.end() : m.end() + 1] in {".", "!", "?"}
     with gzip.open(args.out / "domain.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as fh:
         for w, n in sorted(unigrams.items()):
-            fh.write(f"{w}\t{n}\n")
+            fh.write(f"{w}\t{n}\t{finals[w]}\n")
     print(f"domain unigrams: {len(unigrams)} words, {sum(unigrams.values())} tokens", file=sys.stderr)
     return 0
 

@@ -70,6 +70,7 @@ BULLET_CONFIDENCE = 0.8
 GLYPH_RULES_MIN_LAMBDA = 0.5  # the 1→i, |→I and e→• rules only where å/ä/ö are mostly lost
 DOMAIN_WEIGHT = 0.1  # share of the domain counts in the unigram LM
 _LOG_NOT_DOMAIN = math.log10(1 - DOMAIN_WEIGHT)
+FINAL_MIN_COUNT = 5  # domain occurrences needed before a word's sentence-end rate is trusted
 TOPIC_BONUS = 0.7  # log10 bonus of a candidate whose beginning was confidently restored elsewhere
 MIN_LAMBDA = 0.02
 MAX_LAMBDA = 0.98
@@ -84,7 +85,7 @@ _PROTECTED = re.compile(
     | \b\d+\s*kap\.?(?:\s*\d+\s*§+)?                         # law references: 4 kap. 2 §
     | §+\s*\d+\w*                                              # § 12, §§ 3
     | \b[A-ZÅÄÖ]{1,6}[ -]?\d+(?:[-/:.]\d+)+                   # diary numbers: KS 2023/1159, SF-2024/444
-    | \b[A-ZÅÄÖ][a-zåäö]{1,3}:?\s+(?:[A-ZÅÄÖ]{1,4}\s+)?\d+[-/]\d+  # Dnr/Kdn/Kst + number (even misread: Dor)
+    | \b[A-ZÅÄÖ][a-zåäö]{1,3}:?\s+(?:[A-ZÅÄÖ][A-Za-zåäö]{0,3}\s+)?\d+[-/]\d+  # Dnr (Kdn) + number (even misread: Dor)
     | \b\d+(?:[-/:.]\d+)+                                      # 171-116/2017, 2017-12-06, 2017:18, 1.5
     | \b(?:[A-Za-zåäöÅÄÖ]{1,3}\.){2,}                         # t.ex. bl.a. s.k. m.m.
     """,
@@ -645,8 +646,12 @@ class Corrector:
         allow_modifier: bool = False,
         name_like: bool = False,
         topical: frozenset[str] = frozenset(),
+        final: bool = False,
     ) -> tuple[str, float]:
         """The best reading of a lower-case token and its posterior (the token itself if nothing wins).
+
+        ``final``: the token ends a sentence; candidates are weighed by how often they do so in
+        clean domain text (:func:`load_sentence_final`).
 
         ``topical``: 4-letter beginnings of words confidently restored elsewhere in the same
         text (a cache language model): a candidate sharing one gains :data:`TOPIC_BONUS`, which
@@ -655,6 +660,10 @@ class Corrector:
         own, scored = self._scored(token, round(lam, 2), allow_modifier, name_like)
         if not scored:
             return token, 1.0
+        if final:
+            ends = load_sentence_final()
+            own += ends.get(token, 0.0)
+            scored = tuple((w, s + ends.get(w, 0.0)) for w, s in scored)
         if topical:
             scored = tuple((w, s + TOPIC_BONUS if len(w) >= 4 and w[:4] in topical else s) for w, s in scored)
         word, top = max(scored, key=lambda ws: ws[1])
@@ -689,7 +698,29 @@ def load_domain() -> dict[str, int]:
     if not path.is_file():
         return {}
     rows = (line.split("\t") for line in gzip.decompress(path.read_bytes()).decode("utf-8").splitlines() if line)
-    return {w: int(n) for w, n in rows}
+    return {row[0]: int(row[1]) for row in rows}
+
+
+@lru_cache(maxsize=1)
+def load_sentence_final() -> dict[str, float]:
+    """log10 of how much likelier than average a domain word is to end a sentence (well-attested words only).
+
+    A tiny context model: ``år.`` ends sentences, ``är.`` hardly ever does.
+    """
+    path = Path(str(files("mrtext") / "data" / "repair" / "domain.tsv.gz"))
+    if not path.is_file():
+        return {}
+    rows = [line.split("\t") for line in gzip.decompress(path.read_bytes()).decode("utf-8").splitlines() if line]
+    rows = [r for r in rows if len(r) == 3]
+    total = sum(int(r[1]) for r in rows)
+    p0 = sum(int(r[2]) for r in rows) / max(1, total)
+    if not p0:
+        return {}
+    return {
+        w: max(-1.5, min(1.0, math.log10((int(f) + p0) / (int(n) + 1)) - math.log10(p0)))
+        for w, n, f in rows
+        if int(n) >= FINAL_MIN_COUNT
+    }
 
 
 def _on_grid(p: float) -> float:
@@ -780,7 +811,10 @@ def iter_corrections(
             continue
         low = word.lower()
         name_like = word[:1].isupper() and not tok.sentence_start
-        best, conf = corrector.best(low, lam, allow_modifier=tok.before_hyphen, name_like=name_like, topical=topical)
+        final = text[tok.end : tok.end + 1] in {".", "!", "?"}
+        best, conf = corrector.best(
+            low, lam, allow_modifier=tok.before_hyphen, name_like=name_like, topical=topical, final=final
+        )
         if best == low or conf < MIN_CONFIDENCE:
             continue
         mid_line = not (tok.sentence_start or tok.line_start)
