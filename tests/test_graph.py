@@ -304,6 +304,14 @@ CASES = [
         },
     ),
     (
+        "Tjänsteutlåtande\nKulturnämnden\n\nBeslutsunderlag: Kulturnämndens tjänsteutlåtande den 2 mars 2015 "
+        "och Kulturnämndens protokoll 2014-12-01.",
+        "tjansteutlatande",
+        (),
+        (),
+        {("references", "doc:t", "external:Kulturnämndens protokoll 2014-12-01 | type:protokoll")},  # not itself
+    ),
+    (
         "Ärendet gäller ett nytt reglemente.\n\nBilagor\n1. Socialnämndens yttrande 2020-02-03\n2. Karta",
         "tjansteutlatande",
         (),

@@ -200,9 +200,13 @@ def _mentions(record: DocumentRecord, tmap: TextMap, rules: RuleSet) -> list[Men
             ref = NodeRef("external", " ".join(value.split()))
         out.append(Mention(s, t, e.label, ref))
     taken = [(m.start, m.end) for m in out]
+    own_kinds = rules.self_kinds.get(record.doc_type or "", [])
+    head = tmap.work[: rules.header_chars].lower()
     for pat in rules.documents:
         for dm in pat.finditer(tmap.work):
             if any(s < dm.end() and dm.start() < t for s, t in taken):
+                continue
+            if _is_self(dm, own_kinds, head):
                 continue
             taken.append(dm.span())
             ref = NodeRef("external", pat.render(dm), doc_type=pat.doc_type)
@@ -226,6 +230,13 @@ def _mentions(record: DocumentRecord, tmap: TextMap, rules: RuleSet) -> list[Men
             continue
         kept.append(m)
     return kept
+
+
+def _is_self(m: re.Match[str], own_kinds: list[str], head: str) -> bool:
+    """A cited document of the document's own kind, by the organ its head names: the document itself."""
+    groups = m.groupdict()
+    kind, organ = (groups.get("kind") or "").lower(), (groups.get("organ") or "").lower()
+    return bool(kind in own_kinds and organ and organ.rstrip("s") in head)
 
 
 def _subject(

@@ -219,6 +219,7 @@ class RuleSet:
     header_chars: int = 400
     serial_pattern: re.Pattern[str] = re.compile(r"\((?:19|20)\d\d:\d+\)")
     documents: list[DocPattern] = field(default_factory=list)
+    self_kinds: dict[str, list[str]] = field(default_factory=dict)
     first_word_re: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False)
     exact_first: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
     prefix_first: list[tuple[str, int, int]] = field(default_factory=list, repr=False)
@@ -275,6 +276,7 @@ class RuleSet:
             header_chars=int(d.get("header_chars", 400)),
             serial_pattern=re.compile(d.get("serial_pattern", r"\(((?:19|20)\d\d:\d+)\)")),
             documents=[DocPattern.from_dict(p, shared) for p in docs.get("patterns", [])],
+            self_kinds={k: list(v) for k, v in d.get("self_reference", {}).get("kinds", {}).items()},
         )
 
 
