@@ -206,7 +206,7 @@ def _mentions(record: DocumentRecord, tmap: TextMap, rules: RuleSet) -> list[Men
         for dm in pat.finditer(tmap.work):
             if any(s < dm.end() and dm.start() < t for s, t in taken):
                 continue
-            if _is_self(dm, own_kinds, head):
+            if _is_self(dm, own_kinds, head[: dm.start()] + " " + head[dm.end() :]):
                 continue
             taken.append(dm.span())
             ref = NodeRef("external", pat.render(dm), doc_type=pat.doc_type)
