@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import itertools
 import json
 import math
 import re
@@ -329,9 +330,15 @@ def main(argv: list[str] | None = None) -> int:
         for m in TOKEN.finditer(lowered):
             unigrams[m.group()] += 1
             finals[m.group()] += lowered[m.end() : m.end() + 1] in {".", "!", "?"}
+    bigrams: Counter[str] = Counter()
+    for text in texts:
+        words = TOKEN.findall(text.lower())
+        bigrams.update(f"{a} {b}" for a, b in itertools.pairwise(words))
     with gzip.open(args.out / "domain.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as fh:
         for w, n in sorted(unigrams.items()):
             fh.write(f"{w}\t{n}\t{finals[w]}\n")
+        for pair, n in sorted(bigrams.items()):
+            fh.write(f"{pair}\t{n}\n")
     print(f"domain unigrams: {len(unigrams)} words, {sum(unigrams.values())} tokens", file=sys.stderr)
     return 0
 

@@ -70,6 +70,8 @@ BULLET_CONFIDENCE = 0.8
 GLYPH_RULES_MIN_LAMBDA = 0.5  # the 1→i, |→I and e→• rules only where å/ä/ö are mostly lost
 DOMAIN_WEIGHT = 0.1  # share of the domain counts in the unigram LM
 _LOG_NOT_DOMAIN = math.log10(1 - DOMAIN_WEIGHT)
+BIGRAM_KAPPA = 2.0  # smoothing of the domain bigram model
+BIGRAM_MAX_BONUS = 1.0
 FINAL_MIN_COUNT = 5  # domain occurrences needed before a word's sentence-end rate is trusted
 TOPIC_BONUS = 0.7  # log10 bonus of a candidate whose beginning was confidently restored elsewhere
 MIN_LAMBDA = 0.02
@@ -647,11 +649,13 @@ class Corrector:
         name_like: bool = False,
         topical: frozenset[str] = frozenset(),
         final: bool = False,
+        prev: str = "",
     ) -> tuple[str, float]:
         """The best reading of a lower-case token and its posterior (the token itself if nothing wins).
 
         ``final``: the token ends a sentence; candidates are weighed by how often they do so in
-        clean domain text (:func:`load_sentence_final`).
+        clean domain text (:func:`load_sentence_final`). ``prev``: the (repaired) word before,
+        for :func:`bigram_bonus`.
 
         ``topical``: 4-letter beginnings of words confidently restored elsewhere in the same
         text (a cache language model): a candidate sharing one gains :data:`TOPIC_BONUS`, which
@@ -660,6 +664,9 @@ class Corrector:
         own, scored = self._scored(token, round(lam, 2), allow_modifier, name_like)
         if not scored:
             return token, 1.0
+        if prev:
+            own += bigram_bonus(prev, token)
+            scored = tuple((w, s + bigram_bonus(prev, w)) for w, s in scored)
         if final:
             ends = load_sentence_final()
             own += ends.get(token, 0.0)
@@ -698,7 +705,38 @@ def load_domain() -> dict[str, int]:
     if not path.is_file():
         return {}
     rows = (line.split("\t") for line in gzip.decompress(path.read_bytes()).decode("utf-8").splitlines() if line)
-    return {row[0]: int(row[1]) for row in rows}
+    return {row[0]: int(row[1]) for row in rows if len(row) == 3}
+
+
+@lru_cache(maxsize=1)
+def load_bigrams() -> dict[str, int]:
+    """Word-pair counts (``"att stärka"``) of clean municipal training text."""
+    path = Path(str(files("mrtext") / "data" / "repair" / "domain.tsv.gz"))
+    if not path.is_file():
+        return {}
+    rows = (line.split("\t") for line in gzip.decompress(path.read_bytes()).decode("utf-8").splitlines() if line)
+    return {row[0]: int(row[1]) for row in rows if len(row) == 2}
+
+
+def bigram_bonus(prev: str, word: str) -> float:
+    """log10 P(word | prev) / P(word) from domain counts, smoothed, only ever a bonus (0 … 1).
+
+    With a few thousand words of training text, an unseen pair says little; a seen one
+    (``att stärka``, ``för besvarande``) says a lot.
+
+    >>> bigram_bonus("xqz", "för")
+    0.0
+    """
+    pairs = load_bigrams()
+    n_pair = pairs.get(f"{prev} {word}", 0)
+    if not n_pair:
+        return 0.0
+    uni = load_domain()
+    total = sum(uni.values()) or 1
+    n_prev = uni.get(prev, 0)
+    p_word = (uni.get(word, 0) + 0.5) / total
+    cond = (n_pair + BIGRAM_KAPPA * p_word) / (n_prev + BIGRAM_KAPPA)
+    return max(0.0, min(BIGRAM_MAX_BONUS, math.log10(cond / p_word)))
 
 
 @lru_cache(maxsize=1)
@@ -796,6 +834,7 @@ def iter_corrections(
     """Yield (token, replacement, confidence, rule) for the words of ``block`` worth changing."""
     lam = block.lam
     tokens = list(iter_tokens(text, block.start, block.end))
+    repaired: dict[int, str] = {}  # token index → its correction, the left context of the next word
     for i, tok in enumerate(tokens):
         word = tok.text
         if word in {"1", "|"}:
@@ -812,8 +851,11 @@ def iter_corrections(
         low = word.lower()
         name_like = word[:1].isupper() and not tok.sentence_start
         final = text[tok.end : tok.end + 1] in {".", "!", "?"}
+        prev = ""
+        if i and tokens[i - 1].end + 2 >= tok.start and not text[tokens[i - 1].end : tok.start].strip():
+            prev = repaired.get(i - 1, tokens[i - 1].text).lower()
         best, conf = corrector.best(
-            low, lam, allow_modifier=tok.before_hyphen, name_like=name_like, topical=topical, final=final
+            low, lam, allow_modifier=tok.before_hyphen, name_like=name_like, topical=topical, final=final, prev=prev
         )
         if best == low or conf < MIN_CONFIDENCE:
             continue
@@ -823,6 +865,7 @@ def iter_corrections(
             continue
         rule = classify_rule(word, out)
         if rule in allowed:
+            repaired[i] = out
             yield tok, out, conf, rule
 
 
