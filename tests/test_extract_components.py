@@ -200,3 +200,49 @@ def test_linear_classifier_learns_and_round_trips() -> None:
     p = again.scores("Målet är att kommunen ska vara tillgänglig.")["1"]
     q = again.scores("Protokollet justerades i går.")["1"]
     assert p > 0.5 > q
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_type", "title", "date", "dnr"),
+    [
+        (
+            "## **Svar på interpellation om stadens hbtq-program**\n\nJag svarar så här.\n\nStockholm den 6 december 2017",
+            "svar_pa_interpellation",
+            "Svar på interpellation om stadens hbtq-program",
+            "2017-12-06",
+            None,
+        ),
+        (
+            " Svar på remiss från kommunstyrelsen, Dnr KS 2023/1159\n\nNämnden har den 18 september 2024 behandlat ärendet.",
+            "remissvar",
+            "Svar på remiss från kommunstyrelsen",
+            None,  # a meeting date in the body is not the document's date
+            "KS 2023/1159",
+        ),
+        (
+            "Motion om en likabehandlingspolicy\n\nDatum: 2013-11-15\n\nJag föreslår att fullmäktige beslutar.",
+            "motion",
+            "Motion om en likabehandlingspolicy",
+            "2013-11-15",
+            None,
+        ),
+        (
+            "1(1)\nSAMMANTRÄDESPROTOKOLL\nSammanträdesdag 2020-02-18\n§ 3 Rapport\nDnr Kdn 2019/159\nBeslut",
+            "protokoll",
+            "SAMMANTRÄDESPROTOKOLL",
+            "2020-02-18",
+            "KDN 2019/159",
+        ),
+    ],
+)
+def test_document_metadata(text: str, doc_type: str, title: str, date: str | None, dnr: str | None) -> None:
+    nlp = spacy.blank("sv")
+    for name in ("mrtext_dnr", "mrtext_dates", "mrtext_doctype"):
+        nlp.add_pipe(name)
+    doc = nlp(text)
+    assert (doc._.mrtext_doc_type, doc._.mrtext_title, doc._.mrtext_date, doc._.mrtext_diary_number) == (
+        doc_type,
+        title,
+        date,
+        dnr,
+    )

@@ -122,6 +122,8 @@ def test_stockholm_f1_floors(stockholm_records) -> None:
     assert s["DATE"]["f1"] >= 0.95
     assert s["PROGRAM"]["f1"] >= 0.85
     assert s["GOAL"]["span"]["f1"] >= 0.75  # exact sentence span; see test_scanned_within_three_points
+    meta = score([(d.gold_extract, r) for d, r in zip(corpus.documents, records, strict=True)])["metadata"]
+    assert meta["date"] == meta["diary_number"] == 1.0 and meta["doc_type"] >= 0.8 and meta["title"] >= 0.8
 
 
 def test_scanned_within_three_points_of_clean(stockholm_records) -> None:

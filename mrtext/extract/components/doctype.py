@@ -132,7 +132,13 @@ class DocMetadata:
             line_start = text.rfind("\n", 0, s) + 1
             line_end = text.find("\n", e)
             line = text[line_start : line_end if line_end >= 0 else len(text)]
-            if len(line.strip()) <= 60 or re.search(r"(?i)\b(?:datum|daterad|antagen|antaget|beslutad)\b", line):
+            rest = text[line_start:s] + text[e : line_end if line_end >= 0 else len(text)]
+            dated_line = len(rest.strip()) <= 25 and not line.rstrip().endswith(
+                "."
+            )  # "Datum 2017-11-27", "Stockholm, …"
+            if dated_line or re.search(
+                r"(?i)\b(?:datum|daterad|antagen|antaget|beslutad|sammanträdes(?:dag|datum))\b", line
+            ):
                 return v
         tail_start = max(0, len(text) - max(600, len(text) // 5))
         for s, _e, v in reversed(full):
