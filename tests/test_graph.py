@@ -316,7 +316,29 @@ CASES = [
         "tjansteutlatande",
         (),
         (),
-        {("part_of", "external:Socialnämndens yttrande 2020-02-03 | type:protokoll", "doc:t")},
+        {
+            ("part_of", "external:Socialnämndens yttrande 2020-02-03 | type:protokoll", "doc:t"),
+            ("part_of", "external:Karta", "doc:t"),
+        },
+    ),
+    (
+        "§ 4 Dnr BUN 2019/77 Svar på remiss av betänkandet Framtidens skola (SOU 2019:12)\n\nNämnden tillstyrker.\n\n"
+        "§ 5 Dnr BUN 2019/80 Svar på medborgarförslag om fler cykelställ vid skolan\n\nNämnden avslår förslaget.",
+        "protokoll",
+        (),
+        ("BUN 2019/77", "BUN 2019/80"),
+        {
+            ("responds_to", "dnr:BUN 2019/77", "external:SOU 2019:12 | type:remiss"),
+            ("responds_to", "dnr:BUN 2019/80", "external:Medborgarförslag om fler cykelställ vid skolan | type:other"),
+        },
+    ),
+    (
+        "Interpellation om lekplatser\n\nInterpellationen besvarades vid kommunfullmäktiges sammanträde "
+        "2019-04-10 § 31.",
+        "interpellation",
+        (),
+        (),
+        {("responds_to", "external:Kommunfullmäktiges beslut 2019-04-10 § 31 | type:protokoll", "doc:t")},
     ),
     (
         "Policyn för lika behandling gäller till dess att Strategi för jämlikhet antagits.",

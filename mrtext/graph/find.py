@@ -295,11 +295,13 @@ def _excluded(ctx: _Context, start: int, end: int) -> bool:
     return any(p.search(gap) for p in ctx.rules.exclusions)
 
 
-def _endpoints(ctx: _Context, role: str | None, rule: Rule, cue: tuple[int, int]) -> list[_Endpoint]:
+def _endpoints(
+    ctx: _Context, role: str | None, rule: Rule, cue: tuple[int, int], *, source: bool = False
+) -> list[_Endpoint]:
     if role is None:
         return []
     sent = _sentence_of(ctx.sentences, cue[0])
-    labels = set(rule.labels or ctx.rules.mention_labels)
+    labels = set((rule.source_labels if source else None) or rule.labels or ctx.rules.mention_labels)
 
     def usable(m: Mention) -> bool:
         return m.label in labels
@@ -333,7 +335,8 @@ def _endpoints(ctx: _Context, role: str | None, rule: Rule, cue: tuple[int, int]
         rest = " ".join(words).strip(" .,;:")
         if not rest:
             return []
-        title = (rule.phrase_title or "{phrase}").format(phrase=rest)
+        last = ctx.work[cue[0] : cue[1]].split()[-1].rstrip(":")
+        title = (rule.phrase_title or "{phrase}").format(phrase=rest, last=last[:1].upper() + last[1:])
         return [
             _Endpoint(
                 NodeRef("external", title, doc_type=rule.target_type),
@@ -346,12 +349,16 @@ def _endpoints(ctx: _Context, role: str | None, rule: Rule, cue: tuple[int, int]
     if role == "items":
         out: list[_Endpoint] = []
         for s, e in list_items(ctx.work, cue[1]):
-            inside = [m for m in ctx.mentions if s <= m.start < e and usable(m)]
+            within = [m for m in ctx.mentions if s <= m.start < e]
+            inside = [m for m in within if usable(m)]
+            if rule.item_skip_labels and any(m.label in rule.item_skip_labels for m in within):
+                continue
             if inside:
                 out.append(_Endpoint(inside[0].ref or ctx.subject, s, e, inside[0]))
             elif rule.item_template:
                 item = " ".join(ctx.work[s:e].split()).rstrip(".,;:")
-                item = item[:1].lower() + item[1:]
+                if not rule.item_template.startswith("{item}"):  # "Handlingsplan för {item}": item in lower case
+                    item = item[:1].lower() + item[1:]
                 out.append(_Endpoint(NodeRef(rule.item_kind, rule.item_template.format(item=item)), s, e))
         return out
     return []
@@ -390,17 +397,21 @@ def _add(ctx: _Context, rule: Rule, src: _Endpoint, tgt: _Endpoint, cue: tuple[i
 def _apply(ctx: _Context, rule: Rule, candidates: list[tuple[int, int]]) -> None:
     if rule.doc_types and ctx.record.doc_type not in rule.doc_types:
         return
+    if rule.exclude_doc_types and ctx.record.doc_type in rule.exclude_doc_types:
+        return
     if rule.scope == "document":
         if rule.target == "mentions":
             _references(ctx, rule)
             return
-        for src in _endpoints(ctx, rule.source, rule, (0, 0)):
+        for src in _endpoints(ctx, rule.source, rule, (0, 0), source=True):
             for tgt in _endpoints(ctx, rule.target, rule, (src.start, src.end)):
                 _add(ctx, rule, src, tgt, (src.start, src.end))
         return
     limit = ctx.rules.header_chars if rule.scope == "header" else len(ctx.skel)
     for cue in _cue_matches(rule, ctx.skel, limit, candidates):
-        sources = _endpoints(ctx, rule.source, rule, cue) or _endpoints(ctx, rule.fallback_source, rule, cue)
+        sources = _endpoints(ctx, rule.source, rule, cue, source=True) or _endpoints(
+            ctx, rule.fallback_source, rule, cue, source=True
+        )
         targets = _endpoints(ctx, rule.target, rule, cue) or _endpoints(ctx, rule.fallback_target, rule, cue)
         if rule.max_targets is not None:
             targets = targets[: rule.max_targets]

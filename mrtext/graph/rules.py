@@ -125,7 +125,8 @@ class DocPattern:
             value = " ".join(groups.get(t.group(1), "").split())
             return (t.group(2) or "") + value if value else ""
 
-        return re.sub(r"\{(\w+)(?::([^}]*))?\}", sub, self.title).strip()
+        title = re.sub(r"\{(\w+)(?::([^}]*))?\}", sub, self.title).strip()
+        return title[:1].upper() + title[1:]
 
 
 ROLES = ("document", "subject", "before", "after", "items", "own_dnr", "serial", "mentions", "phrase")
@@ -169,6 +170,9 @@ class Rule:
     target: str
     confidence: float
     labels: list[str] | None = None
+    source_labels: list[str] | None = None
+    exclude_doc_types: list[str] | None = None
+    item_skip_labels: list[str] | None = None
     fallback_source: str | None = None
     fallback_target: str | None = None
     target_type: str | None = None
