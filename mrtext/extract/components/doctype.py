@@ -40,6 +40,17 @@ _LEADING_NUMBERS = re.compile(r"^(?:(?:\d{1,4}|§\s*\d+|[A-ZÅÄÖ]{1,6}\s+\d{1,
 _MARKUP = re.compile(r"\[bookmark:[^\]]*\]|[#*_]{1,3}|^\s*\d{1,3}\s+(?=[A-ZÅÄÖ])")
 
 
+def fold_diacritics(pattern: str) -> str:
+    """Let ``å``/``ä``/``ö`` in a regex also match the ``a``/``a``/``o`` of scans that lost them.
+
+    >>> re.search(fold_diacritics("svar på remiss"), "svar pa remiss fran KS") is not None
+    True
+    """
+    return pattern.translate(
+        str.maketrans({"å": "[åa]", "ä": "[äa]", "ö": "[öo]", "Å": "[ÅA]", "Ä": "[ÄA]", "Ö": "[ÖO]"})
+    )
+
+
 def clean_title(paragraph: str) -> str:
     """Title text of a heading paragraph: markup and a trailing diary number removed, spacing normalised.
 
@@ -71,7 +82,11 @@ class DocMetadata:
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
         self.type_rules: list[tuple[re.Pattern[str], str, str]] = [
-            (re.compile(r["pattern"], re.IGNORECASE | re.MULTILINE | re.DOTALL), r["type"], r.get("where", "title"))
+            (
+                re.compile(fold_diacritics(r["pattern"]), re.IGNORECASE | re.MULTILINE | re.DOTALL),
+                r["type"],
+                r.get("where", "title"),
+            )
             for r in data["type_rules"]
         ]
         self.header_chars = int(data.get("header_chars", 400))
