@@ -48,6 +48,9 @@ DEBIAN_ZIPF = 0.8
 #: Words are kept when they look like words: letters (incl. Swedish and common accents), inner hyphen or apostrophe.
 WORD_RE = re.compile(r"^[a-zåäöéèüàáæøñç]+(?:[-'][a-zåäöéèüàáæøñç]+)*$")
 
+#: Learned confusions of characters other than å/ä/ö (and the seed's) below this rate are dropped.
+MIN_GENERIC_ERROR = 0.01
+
 #: Seed confusions (intended → observed → relative weight) for an English-trained OCR reading
 #: Swedish; the learned table is added on top of these, weighted by counts.
 SEED: dict[str, dict[str, float]] = {
@@ -71,6 +74,7 @@ SEED: dict[str, dict[str, float]] = {
     "i": {"1": 0.001, "l": 0.0005, "í": 0.0005},
     "l": {"1": 0.001, "I": 0.001, "i": 0.0005},
     "m": {"rn": 0.002, "nn": 0.0005},
+    "rn": {"m": 0.003},
     "h": {"li": 0.0005, "b": 0.0005},
     "o": {"0": 0.0005},
 }
@@ -273,7 +277,9 @@ def channel_table(counts: dict[str, dict[str, float]], totals: dict[str, int]) -
         denom = total + prior
         for b in set(learned) | set(seed):
             merged[b] = (learned.get(b, 0) + prior * seed.get(b, 0.0)) / denom
-        merged = {b: p for b, p in merged.items() if p >= 1e-4 and b.strip() and "\n" not in b}
+        # Rare confusions of ordinary letters (a→s, t→l) cost much search for little gain.
+        floor = 1e-4 if a in "åäöÅÄÖ" or a in SEED else MIN_GENERIC_ERROR
+        merged = {b: p for b, p in merged.items() if p >= floor and b.strip() and "\n" not in b}
         if merged:
             table[a] = dict(sorted(merged.items(), key=lambda kv: -kv[1]))
     return table

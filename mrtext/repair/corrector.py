@@ -72,8 +72,10 @@ DOMAIN_WEIGHT = 0.1  # share of the domain counts in the unigram LM
 _LOG_NOT_DOMAIN = math.log10(1 - DOMAIN_WEIGHT)
 BIGRAM_KAPPA = 2.0  # smoothing of the domain bigram model
 BIGRAM_MAX_BONUS = 1.0
-FINAL_MIN_COUNT = 5  # domain occurrences needed before a word's sentence-end rate is trusted
+FINAL_MIN_COUNT = 5
+LM_MAX = -1.2  # log10 P of the commonest Swedish word (och, i: Zipf 7.8)  # domain occurrences needed before a word's sentence-end rate is trusted
 TOPIC_BONUS = 0.7  # log10 bonus of a candidate whose beginning was confidently restored elsewhere
+MAX_CONTEXT_BONUS = TOPIC_BONUS + BIGRAM_MAX_BONUS + 1.0  # + the largest sentence-end bonus
 MIN_LAMBDA = 0.02
 MAX_LAMBDA = 0.98
 
@@ -449,7 +451,7 @@ class Corrector:
             for obs, row in table.items()
         }
 
-    def variants(self, token: str, lam: float) -> list[tuple[str, Path_, float]]:
+    def variants(self, token: str, lam: float, floor: float = MIN_CHANNEL) -> list[tuple[str, Path_, float]]:
         """Skeleton variants of a lower-case token: (skeleton, reading path, channel log10 P bound).
 
         The path lists the token's pieces with the length of what each stands for; identity
@@ -476,7 +478,7 @@ class Corrector:
                 return
             head = ((token[run:j], j - run),) if j > run else ()
             for length, sk, lp, weight in alts[j]:
-                if cost + lp < MIN_CHANNEL:
+                if cost + lp < floor:
                     break
                 if subs + weight > MAX_SUBSTITUTIONS:
                     continue
@@ -597,10 +599,15 @@ class Corrector:
         words.sort(key=lambda w: -zipf.get(w, zipf.get(w[:-1], 0)))
         return tuple(words[:3])
 
-    def candidates(self, token: str, lam: float, *, allow_modifier: bool = False) -> dict[str, float]:
-        """Candidate words for a lower-case token with their log10 P(w)·P(token | w)."""
+    def candidates(
+        self, token: str, lam: float, *, allow_modifier: bool = False, floor: float = MIN_CHANNEL
+    ) -> dict[str, float]:
+        """Candidate words for a lower-case token with their log10 P(w)·P(token | w).
+
+        ``floor``: readings whose channel log10 P falls below it are not explored.
+        """
         scores: dict[str, float] = {}
-        variants = self.variants(token, lam)
+        variants = self.variants(token, lam, floor)
         zipf, alts = self.lex.zipf, self.lex._skel
         for skel, path, _cost in variants:
             if skel not in zipf and skel not in alts:
@@ -686,7 +693,10 @@ class Corrector:
         own = self.token_logp(token, lam, allow_modifier=allow_modifier)
         if name_like and token not in self.lex.zipf:
             own += NAME_BONUS
-        scores = self.candidates(token, lam, allow_modifier=allow_modifier)
+        # Exact pruning: a reading costing more than this cannot beat the token even for the
+        # likeliest word of the language with every context bonus.
+        floor = max(MIN_CHANNEL, own + MARGIN - LM_MAX - MAX_CONTEXT_BONUS)
+        scores = self.candidates(token, lam, allow_modifier=allow_modifier, floor=floor)
         scores.pop(token, None)
         return own, tuple(scores.items())
 
