@@ -50,23 +50,24 @@ _REMEDY_INSTALL = (
 
 
 def pytesseract() -> ModuleType:
-    """The pytesseract module, imported without pandas.
+    """The pytesseract module, imported without pandas and NumPy.
 
-    pytesseract imports pandas whenever it is installed (for ``Output.DATAFRAME``, which mrtext
-    does not use); that import costs about half a second, a tenth of a page's OCR, so it is
-    held off while pytesseract loads. A program that has imported pandas itself is unaffected.
+    pytesseract imports pandas and NumPy whenever they are installed, for DataFrame output and
+    array input, which mrtext does not use (it passes files and reads Tesseract's files). The two
+    imports cost about 0.3-0.5 s, close to a tenth of a page's OCR, so they are held off while
+    pytesseract loads. A program that has imported them already is unaffected.
     """
     loaded = sys.modules.get("pytesseract")
     if loaded is not None:
         return loaded
-    hold_off = "pandas" not in sys.modules
-    if hold_off:
-        sys.modules["pandas"] = None  # type: ignore[assignment]  # makes `import pandas` fail fast
+    held = [name for name in ("pandas", "numpy") if name not in sys.modules]
+    for name in held:
+        sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` fail at once
     try:
         return importlib.import_module("pytesseract")
     finally:
-        if hold_off:
-            del sys.modules["pandas"]
+        for name in held:
+            del sys.modules[name]
 
 
 @functools.cache
