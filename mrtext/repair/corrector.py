@@ -73,6 +73,10 @@ _LOG_NOT_DOMAIN = math.log10(1 - DOMAIN_WEIGHT)
 BIGRAM_KAPPA = 2.0  # smoothing of the domain bigram model
 BIGRAM_MAX_BONUS = 1.0
 FINAL_MIN_COUNT = 5
+EDIT_MIN_LENGTH = 8  # one-edit candidates only for tokens this long ...
+EDIT_MIN_ZIPF = 25  # ... and only words at least this common (Zipf × 10)
+GENERIC_EDIT_RATE = 0.002  # P(a letter is misread, added or dropped) at full damage
+_EDIT_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 LM_MAX = -1.2  # log10 P of the commonest Swedish word (och, i: Zipf 7.8)  # domain occurrences needed before a word's sentence-end rate is trusted
 TOPIC_BONUS = 0.7  # log10 bonus of a candidate whose beginning was confidently restored elsewhere
 MAX_CONTEXT_BONUS = TOPIC_BONUS + BIGRAM_MAX_BONUS + 1.0  # + the largest sentence-end bonus
@@ -622,7 +626,41 @@ class Corrector:
                     scores[w] = s
         if len(token) >= 6 and (not scores or max(scores.values()) < -8.0):
             self._compound_candidates(variants, lam, scores)
+        if len(token) >= EDIT_MIN_LENGTH and token.isalpha() and (not scores or max(scores.values()) < -8.0):
+            self._edit_candidates(token, lam, scores)
         return scores
+
+    def _edit_candidates(self, token: str, lam: float, scores: dict[str, float]) -> None:
+        """Words one edit away from a long unexplained token (a letter misread, added or dropped).
+
+        The last resort for badly degraded scans (``bealutade`` → ``beslutade``,
+        ``verksambheter`` → ``verksamheter``); edits are made on the skeleton, so lost å/ä/ö
+        come back at the same time. Only common words (Zipf ≥ 2.5) are proposed.
+        """
+        error, _ = self.channel.logps(lam)
+        base = skeleton(token)
+        edit_lp = math.log10(GENERIC_EDIT_RATE * max(lam, 0.05))
+        dia_lp = {c: error.get((skeleton(c), c), -2.0) for c in "åäö"}
+        n = len(base)
+        seen: set[str] = set()
+        for i in range(n + 1):
+            for c in _EDIT_LETTERS:
+                seen.add(base[:i] + c + base[i:])
+                if i < n and c != base[i]:
+                    seen.add(base[:i] + c + base[i + 1 :])
+            if i < n:
+                seen.add(base[:i] + base[i + 1 :])
+        zipf, alts = self.lex.zipf, self.lex._skel
+        for v in seen:
+            if v not in zipf and v not in alts:
+                continue
+            for w in self.lex.with_skeleton(v):
+                z = zipf[w]
+                if z < EDIT_MIN_ZIPF or z > HEAD_MAX_ZIPF:
+                    continue
+                s = self._lp(w, z) + edit_lp + sum(dia_lp.get(ch, 0.0) for ch in w)
+                if s > scores.get(w, -math.inf):
+                    scores[w] = s
 
     def _compound_candidates(
         self, variants: list[tuple[str, Path_, float]], lam: float, scores: dict[str, float]
