@@ -251,3 +251,14 @@ def test_clean_municipal_documents_are_byte_identical() -> None:
     assert clean
     for doc in clean:
         assert repair(doc.text).text == doc.text, doc.id
+
+
+def test_detection_is_per_block_in_mixed_documents(corpus: Corpus) -> None:
+    """A clean report with a scanned appendix: only the scanned part changes."""
+    clean, scanned = corpus.by_id("003").text, corpus.by_id("004").text
+    for text, first in ((clean + "\n\n" + scanned, True), (scanned + "\n\n" + clean, False)):
+        result = repair(text)
+        assert result.damaged
+        assert result.text.startswith(clean) if first else result.text.endswith(clean)
+        assert len(result.changes) > 100
+        assert any(d for _, _, d in result.blocks) and not all(d for _, _, d in result.blocks)
