@@ -183,6 +183,31 @@ def test_pdf_text_layer_gives_text_in_page_order(run_cli, no_ocr, tmp_path: Path
     assert res.stderr.count("PDF text layer") == 2
 
 
+def test_text_layer_pages_appear_in_tsv_and_json(run_cli, no_ocr, tmp_path: Path) -> None:
+    pdf = tmp_path / "born-digital.pdf"
+    pdf.write_bytes(make_pdf([text_content(["Beslut om jämställdhetsplan", "Dnr KS 2019/123"])]))
+    rows = [r.split("\t") for r in run_cli("ocr", str(pdf), "--format", "tsv").stdout.splitlines()[1:]]
+    assert [(r[2], r[5], r[12]) for r in rows if r[2] == "4"] == [
+        ("4", "1", "Beslut om jämställdhetsplan"),
+        ("4", "2", "Dnr KS 2019/123"),
+    ]
+    obj = json.loads(run_cli("ocr", str(pdf), "--format", "json").stdout)
+    assert (obj["source"], obj["confidence"], obj["words"]) == ("text-layer", None, [])
+
+
+def test_image_modes_and_formats_become_pages(tmp_path: Path) -> None:
+    page = Image.open(PAGES / "page1.png")
+    page.convert("RGB").save(tmp_path / "scan.jpg", quality=90)
+    rgba = page.convert("RGBA")
+    rgba.putalpha(Image.new("L", page.size, 0))  # fully transparent: must read as white paper, not black
+    rgba.save(tmp_path / "alpha.png")
+    page.convert("I;16").save(tmp_path / "deep.png")
+    jpg, alpha, deep = (next(iter_pages(tmp_path / n)) for n in ("scan.jpg", "alpha.png", "deep.png"))
+    assert jpg.image == tmp_path / "scan.jpg"  # handed to Tesseract as is
+    assert isinstance(alpha.image, Image.Image) and alpha.image.convert("L").getextrema() == (255, 255)
+    assert isinstance(deep.image, Image.Image) and deep.image.tobytes() == page.convert("L").tobytes()
+
+
 def test_multipage_tiff_keeps_page_order_with_form_feeds(run_cli, engine_factory, tmp_path: Path) -> None:
     order = ["page3.png", "page1.png", "page2.png"]
     tif = tiff_of(order, tmp_path / "scan.tif")

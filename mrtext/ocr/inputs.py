@@ -104,17 +104,21 @@ def normalize_mode(image: Image.Image) -> Image.Image:
 
     >>> normalize_mode(Image.new("RGBA", (2, 2), (0, 0, 0, 0))).getpixel((0, 0))
     (255, 255, 255)
-    >>> normalize_mode(Image.new("I;16", (2, 2), 65535)).getpixel((0, 0))
-    255
+    >>> deep = Image.new("I;16", (2, 1), 4095)  # a 12-bit scan stored in 16 bits
+    >>> deep.putpixel((0, 0), 0)
+    >>> list(normalize_mode(deep).tobytes())
+    [0, 255]
     """
     if image.mode in _DIRECT_MODES:
         return image
     import numpy as np  # only for unusual modes; not imported for every page
 
     if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        # deep gray (16-bit, 12-bit in 16, float): stretch the range in use to 8 bits
         pixels = np.asarray(image, dtype=np.float64)
-        top = 65535.0 if image.mode.startswith("I;16") else max(float(pixels.max()), 1.0)
-        return Image.fromarray(np.clip(pixels / top * 255.0, 0, 255).astype(np.uint8), mode="L")
+        low, high = float(pixels.min()), float(pixels.max())
+        scaled = (pixels - low) * (255.0 / (high - low)) if high > low else np.full(pixels.shape, 255.0)
+        return Image.fromarray(np.clip(np.rint(scaled), 0, 255).astype(np.uint8), mode="L")
     if "A" in image.getbands() or image.info.get("transparency") is not None:
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", image.size, (255, 255, 255))
