@@ -316,6 +316,10 @@ def test_stdin_input_and_refusal_to_overwrite(run_cli, engine_factory, tmp_path:
     res = run_cli("ocr", "-", stdin=(PAGES / "page3.png").read_bytes())
     assert res.exit_code == ExitCode.ok
     assert cer(expected("page3.png"), normalized(res.stdout)) < 0.03
+    assert "mrtext: - page 1/1: ocr, confidence" in res.stderr
+    res = run_cli("ocr", "-", stdin=b"")
+    assert res.exit_code == ExitCode.input_file
+    assert res.stderr.startswith("mrtext: error: -: empty file")
     copy = tmp_path / "page3.png"
     shutil.copy(PAGES / "page3.png", copy)
     res = run_cli("ocr", str(copy), "-o", str(copy))

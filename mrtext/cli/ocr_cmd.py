@@ -60,6 +60,15 @@ def stdin_as_file(names: list[str]) -> Iterator[list[Path]]:
         yield [target if n == "-" else Path(n) for n in names]
 
 
+def rename_in_errors(doc: OcrDocument, old: str, new: str) -> None:
+    """Replace a file name in the error messages of a document and its pages."""
+    if doc.error is not None:
+        doc.error = type(doc.error)(doc.error.message.replace(old, new), remedy=doc.error.remedy)
+    for page in doc.pages:
+        if page.error:
+            page.error = page.error.replace(old, new)
+
+
 def page_report(doc: OcrDocument, number: int, page: OcrPage) -> str:
     """One stderr line about a page: its source and mean confidence.
 
@@ -155,6 +164,8 @@ def ocr(
     with stdin_as_file(names) as paths:
         shown = dict(zip(paths, names, strict=True))
         for doc in ocr_files(paths, engine, options=options, jobs=jobs):
+            if shown[doc.path] != str(doc.path):  # stdin: name it '-' in messages, not by its temporary file
+                rename_in_errors(doc, str(doc.path), shown[doc.path])
             doc.path = Path(shown[doc.path])
             if doc.error is not None and len(names) > 1:  # a single input's error is the command's error
                 click.echo(f"mrtext: error: {doc.error}", err=True)
