@@ -56,13 +56,13 @@ class GoalDetector:
 
     def is_goal(self, sentence: str) -> bool:
         """Rule or confident classifier; short or heading-like sentences never are."""
+        if not self.hint.search(sentence):  # cheap gate: no cue word, no goal
+            return False
         flat = " ".join(sentence.split())
         if len(flat.split()) < self.min_words or not re.search(r"[.!:]$|[a-zåäö]$", flat):
             return False
         if self.rule(flat):
             return True
-        if not self.hint.search(flat):
-            return False
         p = self.probability(flat)
         return p is not None and p >= self.threshold and not self.negative.search(flat)
 

@@ -49,6 +49,7 @@ _ACRONYM_ALIAS = re.compile(
     r"strategin|strategi|policyn|policy))(?![\w-])"
 )
 _GENITIVE = re.compile(r"(?:ernas|arnas|ornas|ens|ets)$")
+_LIST_COLON = re.compile(r"(?i:för|om|mot)\s*:")
 _NUMERALS = frozenset({"en", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio"})
 _PERIOD = re.compile(r"\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)$")
 
@@ -160,7 +161,7 @@ class ProgramFinder:
             prev_words = re.findall(r"[\wåäöÅÄÖ]+", before)
             prev = prev_words[-1].lower() if prev_words else ""
             start = w_start
-            city = self.city.search(before)
+            city = self.city.search(before) if prev.endswith("s") else None  # owners are genitives
             if city:
                 start = w_start - (len(before) - city.start())
             elif prev.endswith(self.adj_suffixes) and len(prev) > 5:
@@ -273,7 +274,10 @@ class ProgramFinder:
     def _list_items(self, text: str) -> list[_Mention]:
         """Topics listed after ``… handlingsplaner att tas fram för:`` (one per line)."""
         out = []
-        for intro in self.list_intro.finditer(text):
+        for colon in _LIST_COLON.finditer(text):
+            intro = self.list_intro.search(text, max(0, colon.start() - 100), colon.end())
+            if intro is None or intro.end() != colon.end():
+                continue
             plural = re.match(r"\w+", intro.group()).group().lower()  # type: ignore[union-attr]
             head = self.data["list_head"].get(plural, "Plan")
             pos = intro.end()
