@@ -29,7 +29,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from mrtext.graph.keys import (
     NodeRef,
@@ -90,6 +91,16 @@ def titles_match(a: str, b: str, *, threshold: float = 88.0) -> bool:
         return True
     short, long_ = sorted((a, b), key=len)
     return len(short.split()) >= 5 and fuzz.token_set_ratio(short, long_) >= 96
+
+
+def _similar_pairs(block: list[str], threshold: float) -> list[tuple[int, int]]:
+    """Index pairs (i < j) of a block whose titles may match: one vectorised rapidfuzz pass per scorer."""
+    if len(block) < 24:  # small blocks: every pair (titles_match decides); numpy would only add overhead
+        return [(i, j) for i in range(len(block)) for j in range(i + 1, len(block))]
+    sort = process.cdist(block, block, scorer=fuzz.token_sort_ratio, score_cutoff=threshold, dtype=np.uint8)
+    subset = process.cdist(block, block, scorer=fuzz.token_set_ratio, score_cutoff=96, dtype=np.uint8)
+    ii, jj = np.nonzero(np.triu((sort > 0) | (subset > 0), k=1))
+    return list(zip(ii.tolist(), jj.tolist(), strict=True))
 
 
 @dataclass(slots=True)
@@ -261,12 +272,10 @@ class Resolver:
         for block in index.values():
             if len(block) < 2 or len(block) > 200:  # huge blocks are common words, not evidence
                 continue
-            for i, a in enumerate(block):
-                for b in block[i + 1 :]:
-                    if self._find(keyed[a][0]) != self._find(keyed[b][0]) and titles_match(
-                        a, b, threshold=self.threshold
-                    ):
-                        self._union(keyed[a][0], keyed[b][0])
+            for i, j in _similar_pairs(block, self.threshold):
+                a, b = block[i], block[j]
+                if self._find(keyed[a][0]) != self._find(keyed[b][0]) and titles_match(a, b, threshold=self.threshold):
+                    self._union(keyed[a][0], keyed[b][0])
 
     def _by_acronym(self, keyed: dict[str, list[str]]) -> None:
         by_acr: dict[tuple[str, str], set[str]] = defaultdict(set)
