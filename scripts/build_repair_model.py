@@ -48,6 +48,11 @@ DEBIAN_ZIPF = 0.8
 #: Words are kept when they look like words: letters (incl. Swedish and common accents), inner hyphen or apostrophe.
 WORD_RE = re.compile(r"^[a-zåäöéèüàáæøñç]+(?:[-'][a-zåäöéèüàáæøñç]+)*$")
 
+#: Pseudo-counts of the seed table when merged with the learned counts. Large on purpose: the
+#: synthetic scans come from a few fonts and one engine, real scans vary more (e.g. ``&`` read
+#: for ä as often as for å), so the learned table only shifts the seed's broad expectations.
+SEED_WEIGHT = 200.0
+
 #: Learned confusions of characters other than å/ä/ö (and the seed's) below this rate are dropped.
 MIN_GENERIC_ERROR = 0.01
 
@@ -273,7 +278,7 @@ def channel_table(counts: dict[str, dict[str, float]], totals: dict[str, int]) -
         total = totals.get(a, 0)
         seed = SEED.get(a, {})
         merged: dict[str, float] = {}
-        prior = 20.0  # pseudo-count weight of the seed
+        prior = SEED_WEIGHT  # pseudo-count weight of the seed
         denom = total + prior
         for b in set(learned) | set(seed):
             merged[b] = (learned.get(b, 0) + prior * seed.get(b, 0.0)) / denom
