@@ -166,6 +166,7 @@ def test_resume_processes_only_new_and_changed_documents(tmp_path: Path) -> None
     graph_mtime = (out / "graph.json").stat().st_mtime_ns
 
     again = run_pipeline(src, out, options=opts)
+    _same_version(first, again)
     assert (again["counts"]["processed"], again["counts"]["cached"]) == (0, 5)
     assert (out / "extractions.jsonl").read_bytes() == records
     assert (out / "graph.json").stat().st_mtime_ns == graph_mtime  # graph not rebuilt when nothing changed
