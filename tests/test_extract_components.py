@@ -28,7 +28,7 @@ from mrtext.extract.linear import train_linear
         ("Beslut S-Dp 2002-11922-54 fattades", "S-Dp 2002-11922-54", "S-DP 2002-11922-54"),
         ("enligt beslut KS/2019:123 och", "KS/2019:123", "KS/2019:123"),
         ("Diarienummer: 2019/123", "Diarienummer: 2019/123", "2019/123"),
-        ("Ärendenummer SLK-2023-01047", "Ärendenummer SLK-2023-01047", "SLK-2023-01047"),
+        ("Ärendenummer BUN-2021-00417 gäller", "Ärendenummer BUN-2021-00417", "BUN-2021-00417"),
         ("Motion (dnr ks 2019/12)", "dnr ks 2019/12", "KS 2019/12"),
     ],
 )
@@ -111,11 +111,11 @@ def test_not_dates(text: str) -> None:
             ],
         ),
         (
-            "Nämnden följer Doftpolicy för Göteborgs Stads anställda i brukarnära verksamheter som gäller.",
+            "Nämnden följer Resepolicy för Malmö stads medarbetare i alla förvaltningar som gäller.",
             [
                 (
-                    "Doftpolicy för Göteborgs Stads anställda i brukarnära verksamheter",
-                    "Doftpolicy för Göteborgs Stads anställda i brukarnära verksamheter",
+                    "Resepolicy för Malmö stads medarbetare i alla förvaltningar",
+                    "Resepolicy för Malmö stads medarbetare i alla förvaltningar",
                 )
             ],
         ),
