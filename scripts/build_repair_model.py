@@ -295,7 +295,8 @@ TOKEN = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 def clean_texts(corpora: Path, synthetic: Path) -> Iterator[str]:
-    """Clean Swedish training text: unscanned corpus documents (train/dev) and clean synthetic train sides."""
+    """Clean Swedish training text: unscanned corpus documents (train/dev), clean synthetic train sides and
+    the municipal-style sentences of ``corpora/training``."""
     for manifest in sorted(corpora.glob("*/manifest.jsonl")):
         if manifest.parent.name == "synthetic":
             continue
@@ -310,6 +311,13 @@ def clean_texts(corpora: Path, synthetic: Path) -> Iterator[str]:
                 yield path.read_text(encoding="utf-8")
     for clean, _ in iter_pairs(synthetic, "train"):
         yield clean
+    # Hand-written / train-split sentences in municipal style (corpora/training, for the extraction models).
+    for path in sorted((corpora / "training").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                if isinstance(row.get("text"), str):
+                    yield row["text"]
 
 
 # --------------------------------------------------------------------------- main

@@ -221,7 +221,7 @@ def heldout_scores() -> Any:
     return total(score_pair(clean, ocr, repair(ocr).text, i) for i, clean, ocr in triples)
 
 
-@pytest.mark.xfail(strict=True, reason="measured 84.2 % on the synthetic heldout pairs; the issue's floor is 85 %")
+@pytest.mark.xfail(strict=True, reason="measured 84.7 % on the synthetic heldout pairs; the issue's floor is 85 %")
 def test_synthetic_heldout_meets_target() -> None:
     assert heldout_scores().error_reduction >= TARGET_SYNTHETIC
 
