@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 
 import networkx as nx
 import pytest
@@ -228,12 +229,13 @@ def test_resolution(keys: list[str], clusters: int) -> None:
 
 
 def test_rules_are_validated() -> None:
-    data = json.loads(
-        (__import__("importlib.resources").resources.files("mrtext.graph") / "rules/relations.json").read_text("utf-8")
-    )
-    data["rules"][0]["source"] = "somewhere"
-    with pytest.raises(InputFileError):
-        RuleSet.from_dict(data)
+    data = json.loads((resources.files("mrtext.graph") / "rules/relations.json").read_text("utf-8"))
+    RuleSet.from_dict(data)  # the packaged rules are valid
+    for key, bad in [("source", "somewhere"), ("type", "cites"), ("scope", "page"), ("colour", "red")]:
+        broken = json.loads(json.dumps(data))
+        broken["rules"][0][key] = bad
+        with pytest.raises(InputFileError):
+            RuleSet.from_dict(broken)
 
 
 @pytest.fixture(scope="module")
