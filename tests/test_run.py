@@ -213,14 +213,16 @@ def _archive(root: Path, n: int) -> Path:
 
 @needs_stages
 def test_kill_9_mid_run_then_resume(tmp_path: Path) -> None:
+    """kill -9 of a --jobs 2 run: no worker outlives it, nothing is half-written, the re-run finishes the rest."""
+    psutil = pytest.importorskip("psutil")
     src = _archive(tmp_path / "in", 20)
     out = tmp_path / "out"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mrtext", "-q", "run", str(src), "-o", str(out)],
+        [sys.executable, "-m", "mrtext", "-q", "run", str(src), "-o", str(out), "--jobs", "2"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.time() + 60
+    deadline = time.time() + 90
     cached_at_kill = 0
     while time.time() < deadline and proc.poll() is None:
         cached_at_kill = len(list((out / ".cache").glob("*/*/*.json")))
@@ -228,10 +230,13 @@ def test_kill_9_mid_run_then_resume(tmp_path: Path) -> None:
             break
         time.sleep(0.02)
     killed = proc.poll() is None
+    children = psutil.Process(proc.pid).children(recursive=True) if killed else []
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert killed, "the run finished before it could be killed; make the archive bigger"
     assert not (out / "report.json").exists()  # the run never got to its end
+    _gone, alive = psutil.wait_procs(children, timeout=10)
+    assert not alive, f"orphan processes after kill -9: {alive}"
 
     version = next((out / ".cache").glob("*/*/*.json")).parent.parent.name
     report = run_pipeline(src, out, options=RunOptions(formats=("json",)))

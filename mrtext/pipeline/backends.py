@@ -35,6 +35,8 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -56,10 +58,23 @@ _INFLIGHT_BYTES = 256_000_000
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def _init_worker(config: PipelineConfig) -> None:
-    """Worker start-up: leave Ctrl-C to the driver, one math thread per worker (the pool is the parallelism,
-    as in dask's workers), load the stages once."""
+def _exit_with(driver: int) -> None:
+    """Watchdog thread of a worker: exit when the driver is gone (``kill -9`` leaves no orphan workers)."""
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(driver, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # the pid was reused by another user's process: ours is gone
+            os._exit(1)
+
+
+def _init_worker(config: PipelineConfig, driver: int) -> None:
+    """Worker start-up: leave Ctrl-C to the driver, exit with it, one math thread per worker (the pool is the
+    parallelism, as in dask's workers), load the stages once."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_exit_with, args=(driver,), name="mrtext-driver-watch", daemon=True).start()
     for var in _ONE_THREAD:
         os.environ.setdefault(var, "1")
     get_stages(config.stages)
@@ -68,7 +83,9 @@ def _init_worker(config: PipelineConfig) -> None:
 def _pool(jobs: int, config: PipelineConfig) -> ProcessPoolExecutor:
     # forkserver: no fork of a driver that may hold threads (progress bar, dask); workers import what they need.
     ctx = multiprocessing.get_context("forkserver")
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(config,))
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(config, os.getpid())
+    )
 
 
 def _died(source: DocumentSource) -> DocumentResult:
