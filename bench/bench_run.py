@@ -13,6 +13,7 @@ Peak memory is the largest resident set of the whole process tree (driver + work
 Targets from issue 9: 10,000 documents under 5 minutes on 2 cores.
 
     MRTEXT_BENCH_DOCS=2000 python bench/run.py bench_run
+    MRTEXT_BENCH_FORMATS=json,csv python bench/run.py bench_run   # graph formats (default: all six)
 
 The resumed run only hits the cache if the stage code does not change while the bench runs
 (the pipeline version hashes it): in a tree being edited, bench a snapshot
@@ -144,7 +145,9 @@ def _tree_rss(pid: int) -> int:
 
 def timed_run(src: Path, out: Path, *extra: str) -> tuple[float, int, dict]:
     """Run ``mrtext run`` in a fresh process; return (seconds, peak RSS bytes of the tree, report)."""
+    formats = os.environ.get("MRTEXT_BENCH_FORMATS")  # e.g. "json" to leave the graph drawings out
     cmd = [sys.executable, "-m", "mrtext", "-q", "run", str(src), "-o", str(out), *extra]
+    cmd += ["--formats", formats] if formats else []
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -170,7 +173,10 @@ def main() -> None:
         t0 = time.perf_counter()
         src = generate(tmp / "arkiv", n)
         mb = sum(p.stat().st_size for p in src.rglob("*.txt")) / 1e6
-        print(f"archive: {n} documents, {mb:.1f} MB, generated in {time.perf_counter() - t0:.1f} s")
+        formats = os.environ.get("MRTEXT_BENCH_FORMATS") or "all"
+        print(
+            f"archive: {n} documents, {mb:.1f} MB, generated in {time.perf_counter() - t0:.1f} s; graph formats: {formats}"
+        )
 
         t1, m1, r1 = timed_run(src, tmp / "out1", "--jobs", "1")
         print(
