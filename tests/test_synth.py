@@ -95,8 +95,8 @@ def test_shipped_clean_text_is_the_source_rendered() -> None:
     for row in MANIFEST:
         if row["lang"] != "eng":
             continue
-        source = SOURCES[row["id"].rsplit(".", 1)[0]]
-        pages = layout_pages(source.path.read_text("utf-8"), seed=row["seed"], doc_id=source.name)
+        source = SOURCES[f"{row['source_corpus']}-{row['source_doc']}"]
+        pages = layout_pages(source.path.read_text("utf-8"), seed=row["seed"], doc_id=source.key)
         assert [line for p in pages for line in p.lines] == lines_of(row["clean"])
         assert [dataclasses.asdict(p.settings) for p in pages] == [
             {k: v for k, v in info.items() if k in {f.name for f in dataclasses.fields(RenderSettings)}}
@@ -108,8 +108,8 @@ def test_shipped_page_images_regenerate_exactly() -> None:
     """The recorded image hashes match a fresh rendering (checked on the first page of a few documents)."""
     rows = [r for r in MANIFEST if r["lang"] == "eng"][:3]
     for row in rows:
-        source = SOURCES[row["id"].rsplit(".", 1)[0]]
-        page = layout_pages(source.path.read_text("utf-8"), seed=row["seed"], doc_id=source.name)[0]
+        source = SOURCES[f"{row['source_corpus']}-{row['source_doc']}"]
+        page = layout_pages(source.path.read_text("utf-8"), seed=row["seed"], doc_id=source.key)[0]
         assert image_digest(render_page(page)) == row["pages"][0]["image_sha256"]
 
 

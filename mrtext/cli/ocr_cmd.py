@@ -223,6 +223,11 @@ def raise_failures(docs: list[OcrDocument]) -> None:
 @click.option("--max-lines", type=click.IntRange(min=1), default=None, help="At most this many lines per document.")
 @click.option("--split", default=None, help="Split for the pairs (default: the corpus manifest's, else 'train').")
 @click.option("--only", "only", multiple=True, help="Only these document ids (repeatable).")
+@click.option(
+    "--suffix",
+    default="",
+    help="Appended to the pair names (<corpus>-<id><suffix>), e.g. '.s2' to keep a second seed beside the first.",
+)
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True, help="Pages OCR'd in parallel.")
 @click.option("--keep-images", is_flag=True, help="Also save the rendered page images (PNG) in OUT_DIR/images.")
 def synth(
@@ -233,6 +238,7 @@ def synth(
     max_lines: int | None,
     split: str | None,
     only: tuple[str, ...],
+    suffix: str,
     jobs: int,
     keep_images: bool,
 ) -> None:
@@ -246,7 +252,7 @@ def synth(
     from mrtext.ocr.synth import find_sources, synthesize, update_manifest, write_pairs
     from mrtext.ocr.tesseract import TesseractEngine
 
-    sources = find_sources(in_dir, only=only)
+    sources = [dataclasses.replace(s, suffix=suffix) for s in find_sources(in_dir, only=only)]
     if not sources:
         raise BadArgumentsError(f"{in_dir}: no clean text documents found", remedy="give a folder of .txt files")
     engines = [TesseractEngine(lang, psm=6, timeout=SYNTH_PAGE_TIMEOUT) for lang in dict.fromkeys(langs)]
@@ -256,7 +262,7 @@ def synth(
     for source in sources:
         text = source.path.read_text(encoding="utf-8")
         pairs = synthesize(
-            text, engines, doc_id=source.name, seed=seed, max_lines=max_lines, jobs=jobs, image_dir=image_dir
+            text, engines, doc_id=source.key, seed=seed, max_lines=max_lines, jobs=jobs, image_dir=image_dir
         )
         rows = write_pairs(
             pairs,

@@ -354,7 +354,7 @@ def synthesize(
     def work(page: PageLayout) -> tuple[str, list[tuple[list[str], dict[str, Any]]]]:
         image = render_page(page)
         if image_dir is not None:
-            image.save(image_dir / f"{doc_id}-p{page.number}.png")
+            image.save(image_dir / f"{doc_id}-s{seed}-p{page.number}.png")
         return image_digest(image), [read(engine, image, page) for engine in engines]
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -374,11 +374,21 @@ class SynthSource:
     doc_id: str
     corpus: str
     split: str | None = None
+    suffix: str = ""
+
+    @property
+    def key(self) -> str:
+        """``<corpus>-<doc id>``: names the document in render seeds (so a suffix changes no pixel).
+
+        >>> SynthSource(Path("a.txt"), "000", "stockholm-mr", suffix=".s2").key
+        'stockholm-mr-000'
+        """
+        return f"{self.corpus}-{self.doc_id}"
 
     @property
     def name(self) -> str:
-        """File stem of the pair files: ``<corpus>-<doc id>``."""
-        return f"{self.corpus}-{self.doc_id}"
+        """File stem of the pair files: ``<corpus>-<doc id><suffix>``."""
+        return self.key + self.suffix
 
 
 def find_sources(in_dir: Path, *, only: Iterable[str] = ()) -> list[SynthSource]:
