@@ -68,7 +68,9 @@ def _known(word: str) -> bool:
 
 def _unknown_words(name: str) -> int:
     """How many words of ``name`` Swedish does not know (OCR damage: ``minskliga``); prefers clean spellings."""
-    return sum(1 for w in re.findall(r"[^\W\d_]{3,}", name.lower()) if not _known(w))
+    words = re.findall(r"\w+", name.lower())
+    debris = sum(1 for w in words if re.search(r"\d", w) and re.search(r"[^\W\d_]", w))  # "i1", "f0r"
+    return debris + sum(1 for w in words if len(w) >= 3 and w.isalpha() and not _known(w))
 
 
 def program_key(name: str, city: re.Pattern[str] | None = None) -> str:
@@ -407,12 +409,21 @@ def same_name(key_a: str, key_b: str, fuzzy: float = 90.0) -> bool:
 
 
 def resolve_across_documents(values: list[list[str]], fuzzy: float = 90.0) -> list[dict[str, str]]:
-    """Resolve bare names to the one fuller variant (with period, else with owner) other documents give.
+    """Resolve names across the documents of a batch.
+
+    1. A bare name (no period) resolves to the one fuller variant, with a period, else with an owner
+       (``Stockholms stads …``), that another document gives.
+    2. Dated variants of one name with the same period but a different wording (``… könsidentitet och
+       könsuttryck 2018-2022`` / ``… eller …``) resolve to the wording more documents use (no change on a tie).
 
     ``values[i]`` are the program values of document ``i``; returns one ``{old: new}`` map per document.
 
     >>> resolve_across_documents([["Program för ett jämställt Stockholm"], ["Program för ett jämställt Stockholm 2018-2022"]])
     [{'Program för ett jämställt Stockholm': 'Program för ett jämställt Stockholm 2018-2022'}, {}]
+    >>> a = "Program för lika rättigheter oavsett sexuell läggning, könsidentitet eller könsuttryck 2018-2022"
+    >>> b = a.replace(" eller ", " och ")
+    >>> resolve_across_documents([[a], [a], [b]]) == [{}, {}, {b: a}]
+    True
     """
     dated: set[str] = set()
     owned: set[str] = set()
@@ -438,7 +449,30 @@ def resolve_across_documents(values: list[list[str]], fuzzy: float = 90.0) -> li
                 if cands or v in mapping:
                     break
         out.append(mapping)
-    return out
+    return _majority_wording(values, out, fuzzy)
+
+
+def _majority_wording(values: list[list[str]], maps: list[dict[str, str]], fuzzy: float) -> list[dict[str, str]]:
+    finals = [{v: m.get(v, v) for v in doc} for doc, m in zip(values, maps, strict=True)]
+    docs_with: Counter[str] = Counter(f for doc in finals for f in set(doc.values()) if _PERIOD.search(f))
+    reps: list[str] = []
+    rep: dict[str, str] = {}
+    for v in sorted(docs_with, key=lambda v: (-docs_with[v], v)):
+        period = _PERIOD.search(v).group().strip()  # type: ignore[union-attr]
+        match = next(
+            (
+                r
+                for r in reps
+                if _PERIOD.search(r).group().strip() == period  # type: ignore[union-attr]
+                and fuzz.ratio(program_key(r), program_key(v)) >= fuzzy
+            ),
+            None,
+        )
+        if match is not None and docs_with[match] > docs_with[v]:
+            rep[v] = match
+        else:
+            reps.append(v)
+    return [{v: rep.get(f, f) for v, f in doc.items() if rep.get(f, f) != v} for doc in finals]
 
 
 def find_programs(text: str) -> list[tuple[str, str | None]]:
