@@ -250,6 +250,13 @@ def test_bad_input_is_one_line_typed_error(run_cli, no_ocr, bad_inputs, kind: st
     assert "Traceback" not in res.stderr
 
 
+def test_unreadable_input_leaves_no_output_file(run_cli, no_ocr, bad_inputs, tmp_path: Path) -> None:
+    out = tmp_path / "out.txt"
+    res = run_cli("ocr", str(bad_inputs["corrupt-pdf"]), str(bad_inputs["zero-byte"]), "-o", str(out))
+    assert res.exit_code == ExitCode.partial_failure
+    assert not out.exists()
+
+
 def test_batch_goes_on_after_bad_files(run_cli, engine_factory, bad_inputs) -> None:
     bad = bad_inputs
     res = run_cli("ocr", str(bad["zero-byte"]), str(PAGES / "page1.png"), str(bad["encrypted-pdf"]))

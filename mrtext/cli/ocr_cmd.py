@@ -175,6 +175,8 @@ def ocr(
                 elif not quiet:
                     click.echo(f"mrtext: {page_report(doc, number, page)}", err=True)
             docs.append(doc)
+    if not any(doc.pages for doc in docs):
+        raise_failures(docs)  # nothing was read: fail without writing an empty output
     if repair is not None:
         repaired = {id(p): repair(p.text) for d in docs for p in d.pages}
         if fmt == "txt":

@@ -30,6 +30,7 @@ __all__ = [
     "OcrWord",
     "image_digest",
     "mean_confidence",
+    "open_image",
 ]
 
 Box = tuple[int, int, int, int]

@@ -146,7 +146,10 @@ _ALTO_ID = re.compile(r'\bID="(?!OCR_)')
 
 
 def to_alto(docs: Iterable[OcrDocument]) -> str:
-    """One ALTO document whose ``<Layout>`` holds every recognised page (element ids prefixed ``p<n>_``)."""
+    """One ALTO document whose ``<Layout>`` holds every recognised page (element ids prefixed ``p<n>_``).
+
+    ALTO names one source image per document: the first page's file (``file#page=n`` for multi-page inputs).
+    """
     head = tail = ""
     pages: list[str] = []
     for doc, number, page in iter_pages(docs):
