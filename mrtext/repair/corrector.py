@@ -626,7 +626,12 @@ class Corrector:
                     scores[w] = s
         if len(token) >= 6 and (not scores or max(scores.values()) < -8.0):
             self._compound_candidates(variants, lam, scores)
-        if len(token) >= EDIT_MIN_LENGTH and token.isalpha() and (not scores or max(scores.values()) < -8.0):
+        if (
+            len(token) >= EDIT_MIN_LENGTH
+            and lam >= GLYPH_RULES_MIN_LAMBDA
+            and token.isalpha()
+            and (not scores or max(scores.values()) < -8.0)
+        ):
             self._edit_candidates(token, lam, scores)
         return scores
 
@@ -656,8 +661,8 @@ class Corrector:
                 continue
             for w in self.lex.with_skeleton(v):
                 z = zipf[w]
-                if z < EDIT_MIN_ZIPF or z > HEAD_MAX_ZIPF:
-                    continue
+                if z < EDIT_MIN_ZIPF or z > HEAD_MAX_ZIPF or skeleton(w) + "s" == base:
+                    continue  # (a genitive -s the lexicon lacks is not an OCR error)
                 s = self._lp(w, z) + edit_lp + sum(dia_lp.get(ch, 0.0) for ch in w)
                 if s > scores.get(w, -math.inf):
                     scores[w] = s
@@ -851,6 +856,9 @@ def case_like(source: str, word: str, *, mid_sentence: bool, proper: bool) -> st
     """
     if source.islower() or not any(c.isalpha() for c in source):
         return word
+    inner = set(filter(str.isupper, source[1:]))
+    if source[:1].isupper() and not source.isupper() and inner and inner <= set("AOÅÄÖ"):
+        return word[:1].upper() + word[1:]  # HAllbar: a capital A inside was a misread å
     if source.isupper() and len(source) > 1:
         return word.upper()
     if source[:1].isupper() and (len(source) == 1 or source[1:].islower() or not source[1:].isalpha()):
@@ -919,12 +927,12 @@ def iter_corrections(
 
 def _skip_token(word: str) -> bool:
     """Tokens never touched: short all-caps (KS, MR, HBTQ), mixed case (McKinsey), number-like."""
-    if word.islower():
+    if word.isalpha() and word.islower():
         return False
     letters = sum(c.isalpha() for c in word)
     digits = sum(c.isdigit() for c in word)
-    if digits and (letters < 2 or digits > 1 or word[:2].isdigit()):
-        return True
+    if digits and (letters < 1 or digits > 1 or word[:2].isdigit() or word[1:].lower() in {"a", "e"}):
+        return True  # numbers, ordinals (2a, 3e), codes; but 4r, f6r, 6ka are misreadings
     if word.isupper() and len(word) <= 4:
         return True
     inner_caps = {c for c in word[1:] if c.isupper()}
