@@ -24,6 +24,7 @@ from mrtext.ocr.synth import (
     load_font,
     plain_line,
     render_page,
+    renderer_version,
 )
 
 SYNTH = CORPORA_DIR / "synthetic"
@@ -105,8 +106,13 @@ def test_shipped_clean_text_is_the_source_rendered() -> None:
 
 
 def test_shipped_page_images_regenerate_exactly() -> None:
-    """The recorded image hashes match a fresh rendering (checked on the first page of a few documents)."""
+    """The recorded image hashes match a fresh rendering (checked on the first page of a few documents).
+
+    Pixels depend on the rasteriser, so this holds for the Pillow/FreeType pair the set was made with.
+    """
     rows = [r for r in MANIFEST if r["lang"] == "eng"][:3]
+    if rows[0]["renderer"] != renderer_version():
+        pytest.skip(f"pairs rendered with {rows[0]['renderer']}, this is {renderer_version()}")
     for row in rows:
         source = SOURCES[f"{row['source_corpus']}-{row['source_doc']}"]
         page = layout_pages(source.path.read_text("utf-8"), seed=row["seed"], doc_id=source.key)[0]

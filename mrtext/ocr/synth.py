@@ -391,6 +391,17 @@ class SynthSource:
         return self.key + self.suffix
 
 
+def renderer_version() -> str:
+    """Pillow and FreeType versions: page pixels are reproducible for the same pair.
+
+    >>> renderer_version().startswith("Pillow ")
+    True
+    """
+    from PIL import __version__, features
+
+    return f"Pillow {__version__}, FreeType {features.version('freetype2')}"
+
+
 def find_sources(in_dir: Path, *, only: Iterable[str] = ()) -> list[SynthSource]:
     """The clean documents under ``in_dir``.
 
@@ -442,6 +453,7 @@ def write_pairs(
                 "source_doc": source.doc_id,
                 "seed": seed,
                 "engine": label,
+                "renderer": renderer_version(),
                 "lines": len(pair.clean_lines),
                 "cer": round(pair.cer, 5),
                 "pages": pair.pages,
