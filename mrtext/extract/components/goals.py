@@ -23,6 +23,7 @@ import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from mrtext.extract.components.sentences import sentence_bounds
 from mrtext.extract.linear import LinearTextModel
 from mrtext.extract.patterns import load_patterns
 from mrtext.extract.spans import Candidate, MrtextComponent, doc_text
@@ -78,7 +79,9 @@ class GoalComponent(MrtextComponent):
     def match(self, doc: Doc) -> list[Candidate]:
         out = []
         text = doc_text(doc)
-        for sent_start, sent_end in sentence_offsets(doc):
+        # without mrtext_sentences (or another segmenter) earlier in the pipeline, segment here
+        bounds = sentence_offsets(doc) or sentence_bounds(text)
+        for sent_start, sent_end in bounds:
             raw = text[sent_start:sent_end]
             lead = _BULLET.match(raw.lstrip())
             start = sent_start + (len(raw) - len(raw.lstrip())) + (lead.end() if lead else 0)
