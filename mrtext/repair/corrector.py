@@ -79,7 +79,7 @@ GENERIC_EDIT_RATE = 0.002  # P(a letter is misread, added or dropped) at full da
 _EDIT_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 LM_MAX = -1.2  # log10 P of the commonest Swedish word (och, i: Zipf 7.8)  # domain occurrences needed before a word's sentence-end rate is trusted
 TOPIC_BONUS = 0.7  # log10 bonus of a candidate whose beginning was confidently restored elsewhere
-MAX_CONTEXT_BONUS = TOPIC_BONUS + BIGRAM_MAX_BONUS + 1.0  # + the largest sentence-end bonus
+MAX_CONTEXT_BONUS = TOPIC_BONUS + 2 * BIGRAM_MAX_BONUS + 1.0  # left, right neighbour, sentence end
 MIN_LAMBDA = 0.02
 MAX_LAMBDA = 0.98
 
@@ -700,12 +700,13 @@ class Corrector:
         topical: frozenset[str] = frozenset(),
         final: bool = False,
         prev: str = "",
+        next_word: str = "",
     ) -> tuple[str, float]:
         """The best reading of a lower-case token and its posterior (the token itself if nothing wins).
 
         ``final``: the token ends a sentence; candidates are weighed by how often they do so in
-        clean domain text (:func:`load_sentence_final`). ``prev``: the (repaired) word before,
-        for :func:`bigram_bonus`.
+        clean domain text (:func:`load_sentence_final`). ``prev``/``next_word``: the (repaired)
+        neighbours, for :func:`bigram_bonus`.
 
         ``topical``: 4-letter beginnings of words confidently restored elsewhere in the same
         text (a cache language model): a candidate sharing one gains :data:`TOPIC_BONUS`, which
@@ -717,6 +718,9 @@ class Corrector:
         if prev:
             own += bigram_bonus(prev, token)
             scored = tuple((w, s + bigram_bonus(prev, w)) for w, s in scored)
+        if next_word:
+            own += bigram_bonus(token, next_word)
+            scored = tuple((w, s + bigram_bonus(w, next_word)) for w, s in scored)
         if final:
             ends = load_sentence_final()
             own += ends.get(token, 0.0)
@@ -910,8 +914,20 @@ def iter_corrections(
         prev = ""
         if i and tokens[i - 1].end + 2 >= tok.start and not text[tokens[i - 1].end : tok.start].strip():
             prev = repaired.get(i - 1, tokens[i - 1].text).lower()
+        next_word = ""
+        if i + 1 < len(tokens) and not final and not text[tok.end : tokens[i + 1].start].strip():
+            nxt = tokens[i + 1].text
+            if nxt.isalpha() and len(nxt) > 1:
+                next_word = corrector.best(nxt.lower(), lam)[0]
         best, conf = corrector.best(
-            low, lam, allow_modifier=tok.before_hyphen, name_like=name_like, topical=topical, final=final, prev=prev
+            low,
+            lam,
+            allow_modifier=tok.before_hyphen,
+            name_like=name_like,
+            topical=topical,
+            final=final,
+            prev=prev,
+            next_word=next_word,
         )
         if best == low or conf < MIN_CONFIDENCE:
             continue
