@@ -258,3 +258,14 @@ def test_detection_is_per_block_in_mixed_documents(corpus: Corpus) -> None:
         assert result.text.startswith(clean) if first else result.text.endswith(clean)
         assert len(result.changes) > 100
         assert any(d for _, _, d in result.blocks) and not all(d for _, _, d in result.blocks)
+
+
+def test_idempotent_on_real_scans(corpus: Corpus) -> None:
+    texts = [d.text for d in corpus.documents if d.manifest.get("scanned")]
+    texts += [ocr for _, _, ocr in list(iter_synthetic_pairs(SYNTHETIC, "heldout"))[:4]]
+    for text in texts:
+        for mode in ("auto", "always"):
+            config = RepairConfig(mode=mode)  # type: ignore[arg-type]
+            once = repair(text, config)
+            assert repair(once.text, config).text == once.text
+            assert revert(once) == text
