@@ -182,7 +182,9 @@ def write_lexicon(lex: dict[str, tuple[int, str]], path: Path) -> None:
             skeletons[sk].append(w)
     lines = [f"Z{z}\t{' '.join(ws)}" for z, ws in sorted(buckets.items())]
     lines += [f"F{f}\t{' '.join(ws)}" for f, ws in sorted(flagged.items())]
-    lines += [f"S{sk}\t{' '.join(ws)}" for sk, ws in sorted(skeletons.items())]
+    keys = sorted(skeletons)
+    lines.append("S\t" + " ".join(keys))
+    lines.append("V\t" + "|".join(" ".join(skeletons[k]) for k in keys))
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as fh:
         fh.write("\n".join(lines) + "\n")
 

@@ -97,18 +97,19 @@ def read_lexicon(path: str | Path) -> Lexicon:
     text = gzip.decompress(Path(path).read_bytes()).decode("utf-8")
     zipf: dict[str, int] = {}
     flags: dict[str, frozenset[str]] = {}
-    skel_lines: list[str] = []
+    keys: list[str] = []
+    values: list[str] = []
     for line in text.split("\n"):
-        kind = line[:1]
+        kind, _, rest = line.partition("\t")
         if kind == "S":
-            skel_lines.append(line[1:])
-        elif kind == "Z":
-            key, _, words = line.partition("\t")
-            zipf.update(dict.fromkeys(words.split(" "), int(key[1:])))
-        elif kind == "F":
-            key, _, words = line.partition("\t")
-            flags[key[1:]] = frozenset(words.split(" "))
-    skeletons = dict(line.split("\t", 1) for line in skel_lines)
+            keys = rest.split(" ")
+        elif kind == "V":
+            values = rest.split("|")
+        elif kind[:1] == "Z":
+            zipf.update(dict.fromkeys(rest.split(" "), int(kind[1:])))
+        elif kind[:1] == "F":
+            flags[kind[1:]] = frozenset(rest.split(" "))
+    skeletons = dict(zip(keys, values, strict=True))
     return Lexicon(zipf, flags, skeletons)
 
 
