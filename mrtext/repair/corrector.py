@@ -766,6 +766,11 @@ def load_domain() -> dict[str, int]:
 
 
 @lru_cache(maxsize=1)
+def _domain_total() -> int:
+    return sum(load_domain().values()) or 1
+
+
+@lru_cache(maxsize=1)
 def load_bigrams() -> dict[str, int]:
     """Word-pair counts (``"att stärka"``) of clean municipal training text."""
     path = Path(str(files("mrtext") / "data" / "repair" / "domain.tsv.gz"))
@@ -789,7 +794,7 @@ def bigram_bonus(prev: str, word: str) -> float:
     if not n_pair:
         return 0.0
     uni = load_domain()
-    total = sum(uni.values()) or 1
+    total = _domain_total()
     n_prev = uni.get(prev, 0)
     p_word = (uni.get(word, 0) + 0.5) / total
     cond = (n_pair + BIGRAM_KAPPA * p_word) / (n_prev + BIGRAM_KAPPA)
