@@ -23,7 +23,7 @@ from typing import Any
 
 from mrtext.model import ENTITY_LABELS, DocumentRecord, Entity
 
-__all__ = ["LENIENT_LABELS", "METADATA_FIELDS", "format_table", "prf", "score"]
+__all__ = ["LENIENT_LABELS", "METADATA_FIELDS", "format_table", "prf", "score", "score_values"]
 
 LENIENT_LABELS = ("PROGRAM", "GOAL")
 METADATA_FIELDS = ("doc_type", "title", "date", "diary_number")
@@ -132,3 +132,37 @@ def format_table(result: dict[str, Any], title: str = "") -> str:
                 )
     lines.append("metadata accuracy: " + ", ".join(f"{k} {v:.3f}" for k, v in result["metadata"].items()))
     return "\n".join(lines)
+
+
+def _values(label: str, entities: Iterable[Any]) -> list[str]:
+    return [v for _s, _e, v in _scored(label, entities)]
+
+
+def score_values(pairs: Iterable[tuple[dict[str, Any], DocumentRecord]], *, fuzzy: float = 0.9) -> dict[str, Any]:
+    """Value-level P/R/F1 per label, offsets ignored (for re-rendered or OCR'd copies of a gold document).
+
+    Values match exactly after case/space normalisation; GOAL sentences match when their similarity
+    (:func:`rapidfuzz.fuzz.ratio`) reaches ``fuzzy``, as an OCR'd sentence rarely comes back letter-perfect.
+
+    >>> from mrtext.model import DocumentRecord, Entity
+    >>> gold = {"entities": [{"label": "DATE", "start": 0, "end": 1, "value": "2018-05-06"}]}
+    >>> score_values([(gold, DocumentRecord(id="x", entities=[Entity("DATE", "x", 9, 10, "2018-05-06")]))])["DATE"]["f1"]
+    1.0
+    """
+    from rapidfuzz import fuzz
+
+    counts = {label: [0, 0, 0] for label in ENTITY_LABELS}
+    for gold, rec in pairs:
+        for label in ENTITY_LABELS:
+            free = _values(label, gold.get("entities", []))
+            pred = _values(label, rec.entities)
+            tp = 0
+            for p in pred:
+                hit = next((g for g in free if g == p or (label == "GOAL" and fuzz.ratio(g, p) >= 100 * fuzzy)), None)
+                if hit is not None:
+                    free.remove(hit)
+                    tp += 1
+            counts[label][0] += tp
+            counts[label][1] += len(pred) - tp
+            counts[label][2] += len(free)
+    return {label: prf(*c) for label, c in counts.items()}

@@ -239,6 +239,7 @@ class ProgramFinder:
                     or self._head_base(nxt)
                     or nxt.lower() in self.stop - self.function_words
                     or (len(nxt) >= 7 and nxt.endswith(("en", "na")))  # "… och förslagen i …": a new definite NP
+                    or (low == "samt" and len(nxt) >= 5 and nxt.endswith(("at", "it", "ats", "its", "ade", "ades")))
                 ):
                     break
                 i += 1
