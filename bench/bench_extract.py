@@ -6,7 +6,8 @@ few hundred kB): characters per second of the bare tokenizer, of the full pipeli
 ``extract(n_process=1)`` (workers send back records; repair off, it has its own benchmark).
 ``nlp.pipe(n_process=2)`` is shown too: it ships every Doc back through msgpack, and srsly scans the
 installed packages' entry points on each unpack, which costs more than the extraction itself.
-On a shared machine the scaling ratio is only meaningful when the cores are otherwise idle.
+On a shared machine the scaling ratio is only meaningful when the cores are otherwise idle, so the
+same 2-process pool is also timed on a pure-Python CPU loop as a reference.
 
 Run: ``python bench/run.py bench_extract`` (``MRTEXT_BENCH_EXTRACT_KB`` sets the volume, default 400).
 """
@@ -44,6 +45,29 @@ def _rate(run, texts: list[str], repeat: int = 2) -> float:
     return chars / best
 
 
+def _spin(n: int) -> int:
+    s = 0
+    for i in range(n):
+        s += i * i
+    return s
+
+
+def _machine_scaling() -> float:
+    """Speed-up of a pure-Python CPU loop with 2 processes: what the machine allows right now."""
+    import multiprocessing
+
+    jobs = [1_000_000] * 16
+    t0 = time.perf_counter()
+    for j in jobs:
+        _spin(j)
+    serial = time.perf_counter() - t0
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        t0 = time.perf_counter()
+        pool.map(_spin, jobs)
+        parallel = time.perf_counter() - t0
+    return serial / parallel
+
+
 def main() -> None:
     texts = _texts(int(os.environ.get("MRTEXT_BENCH_EXTRACT_KB", "400")) * 1000)
     chars = sum(map(len, texts))
@@ -74,6 +98,7 @@ def main() -> None:
     print(f"nlp.pipe, n_process=2       {pipe2 / 1e3:9.0f} k chars/s")
     print(f"ratio pipeline/tokenizer    {full / tok:9.2f}  (target >= 0.25)")
     print(f"ratio extract n_process 2/1 {ex2 / ex1:9.2f}  ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f})")
+    print(f"reference: CPU loop 2/1     {_machine_scaling():9.2f}  (the same pool on a pure-Python loop, same run)")
     per_component = {}
     docs = [nlp.make_doc(t) for t in texts]
     for name, proc in nlp.pipeline:
