@@ -59,6 +59,7 @@ HEAD_MAX_ZIPF = 60  # function words (den, det, man…) are not compound heads
 RARE_MODIFIER = -0.3  # per Zipf unit a modifier lies below 3.0
 MIN_CHANNEL = -5.5  # variants needing less likely readings are not generated
 MAX_VARIANTS = 1000
+SETTLE_MARGIN = 3.0  # a one-reading candidate this far above the token ends the search
 MAX_SUBSTITUTIONS = 3  # weighted readings per token beyond a→ä/å, o→ö (the skeleton folds those for free)
 COMPOUND_VARIANTS = 8  # the likeliest variants searched for compound readings
 MARGIN = 1.0  # the winner must beat the token by this (log10) ...
@@ -79,7 +80,7 @@ GENERIC_EDIT_RATE = 0.002  # P(a letter is misread, added or dropped) at full da
 _EDIT_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 LM_MAX = -1.2  # log10 P of the commonest Swedish word (och, i: Zipf 7.8)  # domain occurrences needed before a word's sentence-end rate is trusted
 TOPIC_BONUS = 0.7  # log10 bonus of a candidate whose beginning was confidently restored elsewhere
-MAX_CONTEXT_BONUS = TOPIC_BONUS + 2 * BIGRAM_MAX_BONUS + 1.0  # left, right neighbour, sentence end
+MAX_CONTEXT_BONUS = 1.5  # context bonuses assumed at most (the exact sum, 3.7, would prune nothing)
 MIN_LAMBDA = 0.02
 MAX_LAMBDA = 0.98
 
@@ -455,7 +456,9 @@ class Corrector:
             for obs, row in table.items()
         }
 
-    def variants(self, token: str, lam: float, floor: float = MIN_CHANNEL) -> list[tuple[str, Path_, float]]:
+    def variants(
+        self, token: str, lam: float, floor: float = MIN_CHANNEL, budget: int = MAX_SUBSTITUTIONS
+    ) -> list[tuple[str, Path_, float]]:
         """Skeleton variants of a lower-case token: (skeleton, reading path, channel log10 P bound).
 
         The path lists the token's pieces with the length of what each stands for; identity
@@ -478,13 +481,13 @@ class Corrector:
                 return
             j = positions[k]
             rec(run, k + 1, parts, path, cost, subs)
-            if subs >= MAX_SUBSTITUTIONS:
+            if subs >= budget:
                 return
             head = ((token[run:j], j - run),) if j > run else ()
             for length, sk, lp, weight in alts[j]:
                 if cost + lp < floor:
                     break
-                if subs + weight > MAX_SUBSTITUTIONS:
+                if subs + weight > budget:
                     continue
                 rec(
                     j + length,
@@ -604,14 +607,41 @@ class Corrector:
         return tuple(words[:3])
 
     def candidates(
-        self, token: str, lam: float, *, allow_modifier: bool = False, floor: float = MIN_CHANNEL
+        self,
+        token: str,
+        lam: float,
+        *,
+        allow_modifier: bool = False,
+        floor: float = MIN_CHANNEL,
+        settle_above: float = math.inf,
     ) -> dict[str, float]:
         """Candidate words for a lower-case token with their log10 P(w)·P(token | w).
 
         ``floor``: readings whose channel log10 P falls below it are not explored.
+        ``settle_above``: when the readings with at most one lost å/ä/ö already give a word
+        scoring this much, the deeper search is skipped (a search budget: such a word leaves
+        the rarer readings no real posterior mass).
         """
         scores: dict[str, float] = {}
-        variants = self.variants(token, lam, floor)
+        variants = self.variants(token, lam, floor, budget=1)
+        self._score_variants(variants, lam, allow_modifier, scores)
+        if not scores or max(scores.values()) < settle_above:
+            variants = self.variants(token, lam, floor)
+            self._score_variants(variants, lam, allow_modifier, scores)
+        if len(token) >= 6 and (not scores or max(scores.values()) < -8.0):
+            self._compound_candidates(variants, lam, scores)
+        if (
+            len(token) >= EDIT_MIN_LENGTH
+            and lam >= GLYPH_RULES_MIN_LAMBDA
+            and token.isalpha()
+            and (not scores or max(scores.values()) < -8.0)
+        ):
+            self._edit_candidates(token, lam, scores)
+        return scores
+
+    def _score_variants(
+        self, variants: list[tuple[str, Path_, float]], lam: float, allow_modifier: bool, scores: dict[str, float]
+    ) -> None:
         zipf, alts = self.lex.zipf, self.lex._skel
         for skel, path, _cost in variants:
             if skel not in zipf and skel not in alts:
@@ -624,16 +654,6 @@ class Corrector:
                 s = lp + self.channel_logp(w, path, lam)
                 if s > scores.get(w, -math.inf):
                     scores[w] = s
-        if len(token) >= 6 and (not scores or max(scores.values()) < -8.0):
-            self._compound_candidates(variants, lam, scores)
-        if (
-            len(token) >= EDIT_MIN_LENGTH
-            and lam >= GLYPH_RULES_MIN_LAMBDA
-            and token.isalpha()
-            and (not scores or max(scores.values()) < -8.0)
-        ):
-            self._edit_candidates(token, lam, scores)
-        return scores
 
     def _edit_candidates(self, token: str, lam: float, scores: dict[str, float]) -> None:
         """Words one edit away from a long unexplained token (a letter misread, added or dropped).
@@ -743,7 +763,9 @@ class Corrector:
         # Exact pruning: a reading costing more than this cannot beat the token even for the
         # likeliest word of the language with every context bonus.
         floor = max(MIN_CHANNEL, own + MARGIN - LM_MAX - MAX_CONTEXT_BONUS)
-        scores = self.candidates(token, lam, allow_modifier=allow_modifier, floor=floor)
+        scores = self.candidates(
+            token, lam, allow_modifier=allow_modifier, floor=floor, settle_above=own + SETTLE_MARGIN
+        )
         scores.pop(token, None)
         return own, tuple(scores.items())
 
