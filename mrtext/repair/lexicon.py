@@ -144,6 +144,9 @@ def load_lexicon() -> Lexicon:
             tmp = cache.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(marshal.dumps((lex.zipf, flags_out, lex._skel)))
             tmp.replace(cache)
+            for stale in cache.parent.glob("lexicon-*.marshal"):
+                if stale != cache:
+                    stale.unlink()  # copies of older artifacts
     return lex
 
 
