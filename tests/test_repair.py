@@ -165,6 +165,14 @@ def test_properties(text: str, mode: str, dehyphenate: bool) -> None:
     assert (start, end) == (0, len(text))
 
 
+def test_pathological_input_does_not_crash() -> None:
+    text = "a" * 3000 + " fér " + "dddiiiéé" * 300 + "\n" * 50 + "-\n" * 20 + "&" * 100
+    for mode in ("auto", "always"):
+        result = repair(text, RepairConfig(mode=mode, dehyphenate=True))  # type: ignore[arg-type]
+        assert revert(result) == text
+        assert ("för" in result.text) == (mode == "always")  # garbage around it: auto finds no damaged prose
+
+
 def test_apply_changes_rejects_mismatches() -> None:
     with pytest.raises(ValueError, match="does not match"):
         apply_changes("abc", [Change(0, 1, "x", "y", "r", 1.0)])

@@ -59,6 +59,7 @@ HEAD_MAX_ZIPF = 60  # function words (den, det, man…) are not compound heads
 RARE_MODIFIER = -0.3  # per Zipf unit a modifier lies below 3.0
 MIN_CHANNEL = -5.5  # variants needing less likely readings are not generated
 MAX_VARIANTS = 1000
+MAX_TOKEN_LENGTH = 48  # longer "words" (hashes, run-together lines) are left alone
 SETTLE_MARGIN = 3.0  # a one-reading candidate this far above the token ends the search
 MAX_SUBSTITUTIONS = 3  # weighted readings per token beyond a→ä/å, o→ö (the skeleton folds those for free)
 COMPOUND_VARIANTS = 8  # the likeliest variants searched for compound readings
@@ -545,6 +546,8 @@ class Corrector:
         z = self.lex.zipf.get(word)
         if z is not None and z > 0:
             return self._lp(word, z)
+        if len(word) > MAX_TOKEN_LENGTH:
+            return None
         if z is not None and allow_modifier:
             return -8.0
         if allow_modifier and word.endswith("s") and self.lex.is_modifier(word[:-1]):
@@ -732,6 +735,8 @@ class Corrector:
         text (a cache language model): a candidate sharing one gains :data:`TOPIC_BONUS`, which
         decides ties between two valid words (``stod``/``stöd`` in a text about ``stödet``).
         """
+        if len(token) > MAX_TOKEN_LENGTH:
+            return token, 1.0
         own, scored = self._scored(token, round(lam, 2), allow_modifier, name_like)
         if not scored:
             return token, 1.0
@@ -933,7 +938,7 @@ def iter_corrections(
             if "ocr_confusions" in allowed:
                 yield tok, "•", BULLET_CONFIDENCE, "ocr_confusions"  # a bullet read as the letter e
             continue
-        if len(word) < 2 or _skip_token(word):
+        if len(word) < 2 or len(word) > MAX_TOKEN_LENGTH or _skip_token(word):
             continue
         low = word.lower()
         name_like = word[:1].isupper() and not tok.sentence_start
@@ -944,7 +949,7 @@ def iter_corrections(
         next_word = ""
         if i + 1 < len(tokens) and not final and not text[tok.end : tokens[i + 1].start].strip():
             nxt = tokens[i + 1].text
-            if nxt.isalpha() and len(nxt) > 1:
+            if nxt.isalpha() and 1 < len(nxt) <= MAX_TOKEN_LENGTH:
                 next_word = corrector.best(nxt.lower(), lam)[0]
         best, conf = corrector.best(
             low,
