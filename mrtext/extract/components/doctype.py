@@ -36,6 +36,17 @@ from mrtext.extract.spans import SPAN_KEYS, Candidate, MrtextComponent, doc_text
 __all__ = ["DocMetadata", "clean_title", "make_doctype"]
 
 _PAGE_MARK = re.compile(r"(?i)(?:sida\s*)?\d{1,3}\s*(?:\(\s*\d{1,3}\s*\)|av\s+\d{1,3}|/\s*\d{1,3})")
+_DATE_LINE = re.compile(r"(?:(?:[Dd]atum|[Dd]en)\s*:?\s*)?(?:\d{4}-\d{2}-\d{2}|\d{1,2}\s+[a-zåäö]+\.?\s+\d{4})")
+_DNR_LINE = re.compile(r"(?:[Dd]nr|[Dd]iarienummer|[Ää]rendenummer)\b.{0,30}")
+_LABEL_LINE = re.compile(
+    r"(?i)(?:datum|dnr|diarienummer|sida|beteckning|vår beteckning|er beteckning|handläggare)\s*:?"
+)
+_INLINE_PAGE_MARK = re.compile(r"\s\d{1,3}\s*\(\s*\d{1,3}\s*\)(?:\s|$)")
+_ADOPTION = re.compile(r"\s(?:Antagen|Antaget|Antagna|Fastställd|Fastställt|Beslutad|Beslutat)\s+(?:av|i|den)\b")
+_DATE_CUE = re.compile(
+    r"(?i)(?:\b(?:datum|daterad|daterat|daterade|sammanträdes(?:dag|datum)|dag och tid)\b|"
+    r"\b(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(?:en)?)\s*:?\s*(?:den\s+)?$"
+)
 _LEADING_NUMBERS = re.compile(r"^(?:(?:\d{1,4}|§\s*\d+|[A-ZÅÄÖ]{1,6}\s+\d{1,4}/\d{2,4})\s+)+(?=[A-ZÅÄÖ])")
 _MARKUP = re.compile(r"\[bookmark:[^\]]*\]|[#*_]{1,3}|^\s*\d{1,3}\s+(?=[A-ZÅÄÖ])")
 
@@ -98,6 +109,7 @@ class DocMetadata:
         self.section = re.compile(rf"\s(?:{words})\b") if words else None
         self.signature = re.compile(data["signature"], re.MULTILINE)
         self.threshold = float(data.get("threshold", 0.5))
+        self.organisation = re.compile(data["organisation_prefix"]) if data.get("organisation_prefix") else None
         model = data.get("model")
         self.model = LinearTextModel.from_dict(model) if model else None
 
@@ -106,24 +118,42 @@ class DocMetadata:
         for para in _paragraphs(text):
             if not _MARKUP.sub("", para).strip():
                 continue
-            if _PAGE_MARK.fullmatch(para.strip()):
-                continue  # "1(1)", "Sida 1 av 3"
-            lines = [ln for ln in para.strip().splitlines() if ln.strip() and not _PAGE_MARK.fullmatch(ln.strip())]
+            lines = [ln for ln in para.strip().splitlines() if ln.strip()]
+            while lines and self._furniture(lines[0].strip()):
+                lines.pop(0)
             if not lines:
-                continue
+                continue  # "1(1)", "2020-11-16", "Dnr 2020/82", "Kommunstyrelsen": page furniture, not a title
             head = "\n".join(lines[:3]) if len(" ".join(lines[:3])) <= 200 and len(lines) <= 3 else lines[0]
             title = clean_title(head)
             if len(title) > 120 and self.section is not None:  # a flattened page: the title ends at a section word
                 cut = self.section.search(title)
                 title = clean_title(title[: cut.start()]) if cut else title
-            title = _LEADING_NUMBERS.sub("", title)
+            title = _LEADING_NUMBERS.sub(
+                "", _ADOPTION.split(_INLINE_PAGE_MARK.split(title, maxsplit=1)[0], maxsplit=1)[0]
+            )
+            title = re.sub(r"^(\w+)\s+(?=\1\b)", "", title)  # a running header repeating the title's first word
+            if self.organisation is not None:
+                bare = self.organisation.sub("", title, count=1)
+                title = bare if len(bare.split()) >= 2 else title
             if len(title) > 250:
                 title = clean_title(re.split(r"(?<=[a-zåäö])\.\s", title, maxsplit=1)[0])[:250]
             return title or None
         return None
 
+    def _furniture(self, line: str) -> bool:
+        """A header line that is only a page mark, a date, a diary number or an organisation name."""
+        if any(r.fullmatch(line) for r in (_PAGE_MARK, _DATE_LINE, _DNR_LINE, _LABEL_LINE)):
+            return True
+        return self.organisation is not None and not self.organisation.sub("", line + " ", count=1).strip()
+
     def rule_type(self, title: str, header: str) -> str | None:
-        """The type a title/header rule gives, or ``None``."""
+        """The type a title/header rule gives, or ``None`` (title rules also without a leading organisation name)."""
+        if self.organisation is not None:
+            bare = self.organisation.sub("", title, count=1)
+            if bare != title:
+                found = self.rule_type(bare, header)
+                if found is not None:
+                    return found
         for regex, doc_type, where in self.type_rules:
             if regex.search({"header": header[: self.header_chars], "body": header}.get(where, title)):
                 return doc_type
@@ -144,6 +174,9 @@ class DocMetadata:
     def own_date(self, text: str, dates: list[tuple[int, int, str]]) -> str | None:
         """A full date in the header lines, or on a signature line in the last part of the text."""
         full = [(s, e, v) for s, e, v in dates if len(v) == 10]
+        for s, _e, v in full:  # "Datum 2017-11-27", "Tisdag den 20 mars 2012", "daterat den 10 oktober 2018"
+            if s <= self.header_chars and _DATE_CUE.search(text[max(0, s - 30) : s]):
+                return v
         for s, e, v in full:
             if s > self.header_chars:
                 break
@@ -155,7 +188,7 @@ class DocMetadata:
                 "."
             )  # "Datum 2017-11-27", "Stockholm, …"
             if dated_line or re.search(
-                r"(?i)\b(?:datum|daterad|antagen|antaget|beslutad|sammanträdes(?:dag|datum))\b", line
+                r"(?i)\b(?:datum|daterad|daterat|antagen|antaget|beslutad|sammanträdes(?:dag|datum))\b", line
             ):
                 return v
         tail_start = max(0, len(text) - max(600, len(text) // 5))
