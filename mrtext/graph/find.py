@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mrtext.graph.keys import NodeRef, dnr_core, normalise_dnr, parse_ref, title_key
+from mrtext.graph.keys import NodeRef, dnr_core, head_word, normalise_dnr, parse_ref, title_key
 from mrtext.graph.rules import Rule, RuleSet, load_rules
 from mrtext.graph.textmap import TextMap, skeleton
 from mrtext.model import DocumentRecord, Relation
@@ -316,10 +316,14 @@ def _endpoints(
     if role == "own_dnr":
         dnr = ctx.record.diary_number
         return [_Endpoint(NodeRef("dnr", normalise_dnr(dnr)), cue[0], cue[1])] if dnr else []
-    if role == "before":
-        before = [m for m in ctx.mentions if sent[0] <= m.start and m.end <= cue[0] and usable(m)]
+    if role in {"before", "antecedent"}:
+        # antecedent: the nearest mention in this or the previous sentence ("… ÖP 2040. Till dess att den antas …")
+        first = sent[0] if role == "before" else _previous_sentence(ctx.sentences, sent)[0]
+        before = [m for m in ctx.mentions if first <= m.start and m.end <= cue[0] and usable(m)]
         before = [m for m in before if not _excluded(ctx, m.end, cue[0])]
         return [ep(before[-1])] if before else []
+    if role == "item_dnr":
+        return [ep(m) for m in _item_dnr(ctx, cue)]
     if role == "after":
         after = [m for m in ctx.mentions if cue[1] <= m.start and m.end <= sent[1] + 1 and usable(m)]
         return [ep(m) for m in after if not _excluded(ctx, cue[1], m.start)]
@@ -330,13 +334,17 @@ def _endpoints(
         title = (rule.target_title or "{serial}").format(serial=m.group(1))
         return [_Endpoint(NodeRef("external", title, doc_type=rule.target_type), m.start(), m.end())]
     if role == "phrase":
-        end = sent[1] if sent[1] > cue[1] else len(ctx.work)
+        end = _phrase_end(ctx, cue, sent[1] if sent[1] > cue[1] else len(ctx.work))
         words = ctx.work[cue[1] : end].split()[:30]
-        rest = " ".join(words).strip(" .,;:")
+        rest = " ".join(words).strip(" .,;:-–")
         if not rest:
             return []
-        last = ctx.work[cue[0] : cue[1]].split()[-1].rstrip(":")
-        title = (rule.phrase_title or "{phrase}").format(phrase=rest, last=last[:1].upper() + last[1:])
+        said = " ".join(ctx.work[cue[0] : cue[1]].split()).rstrip(":")
+        said = re.sub(r"^\d{1,2}[.)]?\s+", "", said)  # a numbered agenda item
+        last = said.split()[-1]
+        title = (rule.phrase_title or "{phrase}").format(
+            phrase=rest, last=last[:1].upper() + last[1:], cue=said[:1].upper() + said[1:]
+        )
         return [
             _Endpoint(
                 NodeRef("external", title, doc_type=rule.target_type),
@@ -409,15 +417,63 @@ def _apply(ctx: _Context, rule: Rule, candidates: list[tuple[int, int]]) -> None
         return
     limit = ctx.rules.header_chars if rule.scope == "header" else len(ctx.skel)
     for cue in _cue_matches(rule, ctx.skel, limit, candidates):
-        sources = _endpoints(ctx, rule.source, rule, cue, source=True) or _endpoints(
-            ctx, rule.fallback_source, rule, cue, source=True
-        )
-        targets = _endpoints(ctx, rule.target, rule, cue) or _endpoints(ctx, rule.fallback_target, rule, cue)
+        sources = _first_found(ctx, rule, cue, source=True)
+        targets = _first_found(ctx, rule, cue, source=False)
         if rule.max_targets is not None:
             targets = targets[: rule.max_targets]
         for src in sources:
             for tgt in targets:
-                _add(ctx, rule, src, tgt, cue)
+                if _heads_fit(ctx, rule.source_heads, src.ref) and _heads_fit(ctx, rule.target_heads, tgt.ref):
+                    _add(ctx, rule, src, tgt, cue)
+
+
+def _first_found(ctx: _Context, rule: Rule, cue: tuple[int, int], *, source: bool) -> list[_Endpoint]:
+    """Endpoints of the rule's main role, else of its first fallback role that finds any."""
+    for role in [rule.source if source else rule.target, *rule.fallbacks(source)]:
+        found = _endpoints(ctx, role, rule, cue, source=source)
+        if found:
+            return found
+    return []
+
+
+def _heads_fit(ctx: _Context, heads: list[str] | None, ref: NodeRef) -> bool:
+    """Whether the kind of document ``ref`` names (``handlingsplan``, ``policy``, …) is one of ``heads``."""
+    if not heads:
+        return True
+    title = (ctx.record.title or "") if ref.kind == "doc" else ref.value
+    return head_word(title_key(title)) in heads
+
+
+def _previous_sentence(sentences: list[tuple[int, int]], sent: tuple[int, int]) -> tuple[int, int]:
+    i = bisect.bisect_left(sentences, sent)
+    return sentences[i - 1] if 0 < i <= len(sentences) and sentences[i - 1][1] <= sent[0] else sent
+
+
+def _item_dnr(ctx: _Context, cue: tuple[int, int]) -> list[Mention]:
+    """The diary number of the agenda item a cue heads: on the cue's line before it
+    (``§ 4 Dnr KS 2019/77 Svar på …``), else the first one just below the cue (the item's ``Dnr`` line)."""
+    line_start = ctx.work.rfind("\n", 0, cue[0]) + 1
+    dnrs = [m for m in ctx.mentions if m.label == "DIARY_NUMBER"]
+    window = ctx.rules.item_dnr_window
+    on_line = [m for m in dnrs if max(line_start, cue[0] - window) <= m.start and m.end <= cue[0]]
+    if on_line:
+        return on_line[-1:]
+    below = [m for m in dnrs if cue[1] <= m.start < cue[1] + window]
+    return below[:1]
+
+
+def _phrase_end(ctx: _Context, cue: tuple[int, int], end: int) -> int:
+    """Where the words after a cue stop being its object: the sentence end, a cited document or
+    diary number, or a heading word of a protocol item (``Beslut``, ``Ärendet``)."""
+    for m in ctx.mentions:
+        if m.label != "PROGRAM" and cue[1] <= m.start < end:
+            end = m.start
+            break
+    if ctx.rules.phrase_stops is not None:
+        stop = ctx.rules.phrase_stops.search(ctx.work, cue[1], end)
+        if stop:
+            end = stop.start()
+    return end
 
 
 def _identity(ref: NodeRef) -> set[str]:

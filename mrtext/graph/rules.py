@@ -129,7 +129,19 @@ class DocPattern:
         return title[:1].upper() + title[1:]
 
 
-ROLES = ("document", "subject", "before", "after", "items", "own_dnr", "serial", "mentions", "phrase")
+ROLES = (
+    "document",
+    "subject",
+    "before",
+    "after",
+    "antecedent",
+    "items",
+    "item_dnr",
+    "own_dnr",
+    "serial",
+    "mentions",
+    "phrase",
+)
 SCOPES = ("header", "sentence", "list", "document")
 
 
@@ -173,8 +185,10 @@ class Rule:
     source_labels: list[str] | None = None
     exclude_doc_types: list[str] | None = None
     item_skip_labels: list[str] | None = None
-    fallback_source: str | None = None
-    fallback_target: str | None = None
+    fallback_source: str | list[str] | None = None
+    fallback_target: str | list[str] | None = None
+    source_heads: list[str] | None = None
+    target_heads: list[str] | None = None
     target_type: str | None = None
     target_title: str | None = None
     phrase_title: str | None = None
@@ -198,8 +212,8 @@ class Rule:
             raise InputFileError(f"relation rule {rule.id!r}: unknown type {rule.type!r}")
         if rule.scope not in SCOPES:
             raise InputFileError(f"relation rule {rule.id!r}: unknown scope {rule.scope!r}")
-        for role in (rule.source, rule.target, rule.fallback_source, rule.fallback_target):
-            if role is not None and role not in ROLES:
+        for role in (rule.source, rule.target, *rule.fallbacks(True), *rule.fallbacks(False)):
+            if role not in ROLES:
                 raise InputFileError(f"relation rule {rule.id!r}: unknown role {role!r}")
         rule.patterns = [compile_cue(c) for c in rule.cues]
         # the first word of each cue (skeleton form; True = a prefix), to find candidate positions fast
@@ -207,6 +221,15 @@ class Rule:
             (skeleton(c.lstrip("^").split()[0].rstrip("*")), c.lstrip("^").split()[0].endswith("*")) for c in rule.cues
         ]
         return rule
+
+    def fallbacks(self, source: bool) -> list[str]:
+        """The fallback roles of the source (or target), tried in order when the main role finds nothing.
+
+        >>> Rule("x", "references", [], "sentence", "before", "after", 0.5, fallback_target=["own_dnr", "phrase"]).fallbacks(False)
+        ['own_dnr', 'phrase']
+        """
+        roles = self.fallback_source if source else self.fallback_target
+        return [roles] if isinstance(roles, str) else list(roles or [])
 
 
 @dataclass(slots=True)
@@ -221,6 +244,8 @@ class RuleSet:
     exclusion_window: int = 60
     dnr_attach_window: int = 16
     header_chars: int = 400
+    item_dnr_window: int = 160
+    phrase_stops: re.Pattern[str] | None = None
     serial_pattern: re.Pattern[str] = re.compile(r"\((?:19|20)\d\d:\d+\)")
     documents: list[DocPattern] = field(default_factory=list)
     self_kinds: dict[str, list[str]] = field(default_factory=dict)
@@ -278,10 +303,23 @@ class RuleSet:
             exclusion_window=int(d.get("exclusion_window", 60)),
             dnr_attach_window=int(d.get("dnr_attach_window", 16)),
             header_chars=int(d.get("header_chars", 400)),
+            item_dnr_window=int(d.get("item_dnr_window", 160)),
+            phrase_stops=_stop_words(d.get("phrase_stops", [])),
             serial_pattern=re.compile(d.get("serial_pattern", r"\(((?:19|20)\d\d:\d+)\)")),
             documents=[DocPattern.from_dict(p, shared) for p in docs.get("patterns", [])],
             self_kinds={k: list(v) for k, v in d.get("self_reference", {}).get("kinds", {}).items()},
         )
+
+
+def _stop_words(words: list[str]) -> re.Pattern[str] | None:
+    """A pattern for the (case-sensitive) words that end a ``phrase``: protocol headings such as ``Beslut``.
+
+    >>> _stop_words(["Beslut", "Ärendet"]).search("Remissvar X Beslut Utskottet").start()
+    12
+    """
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
 
 
 def _read(path: str | None, name: str) -> dict[str, Any]:
