@@ -310,6 +310,7 @@ class Block:
     end: int
     letters: int
     diacritics: int
+    signatures: int = 0
 
     @property
     def lam(self) -> float:
@@ -321,11 +322,21 @@ class Block:
 
     @property
     def suspicious(self) -> bool:
-        """Far fewer å/ä/ö than Swedish prose has (the cheap test; clean text stops here)."""
-        return self.diacritics < 0.5 * SWEDISH_DIACRITIC_RATE * self.letters
+        """Far fewer å/ä/ö than Swedish prose has, or several signature words of lost
+        diacritics (``pa``, ``fran``, ``dr``, ``fér``); the cheap test: clean text stops here."""
+        if self.diacritics < 0.5 * SWEDISH_DIACRITIC_RATE * self.letters:
+            return True
+        return self.signatures >= SIGNATURE_MIN and self.signatures * 6 * 200 >= self.letters
 
 
 _PARAGRAPH = re.compile(r"\n[ \t]*\n|\f")
+#: Lower-case words that only exist as damaged Swedish: stripped forms of common words that are
+#: no words themselves, and typical misreadings (dr, fér, {or, &r, s&).
+_SIGNATURE = re.compile(
+    r"(?<![\w&{])(?:pa|fran|nar|aven|ocksa|nagon|nagot|nagra|dar|sarskilt|ovriga|foljande|behover|"
+    r"forslag\w*|forvaltning\w*|mojlig\w*|fragor|dr|fér|ér|\{or|&r|s&)(?![\w&{])"
+)
+SIGNATURE_MIN = 2  # signature words needed (and one per 200 words) to make a block suspicious
 _DIACRITIC_RE = re.compile("[åäöÅÄÖ]")
 BLOCK_LETTERS = 600
 
@@ -348,6 +359,7 @@ def detect_blocks(text: str, min_letters: int = BLOCK_LETTERS) -> list[Block]:
     [False]
     """
     dia_positions = [m.start() for m in _DIACRITIC_RE.finditer(text)]
+    sig_positions = [m.start() for m in _SIGNATURE.finditer(text)]
     cuts = [m.end() for m in _PARAGRAPH.finditer(text)]
     blocks: list[Block] = []
     start = 0
@@ -356,11 +368,12 @@ def detect_blocks(text: str, min_letters: int = BLOCK_LETTERS) -> list[Block]:
             continue
         letters = _letters(text, start, cut)
         dia = bisect_left(dia_positions, cut) - bisect_left(dia_positions, start)
+        sig = bisect_left(sig_positions, cut) - bisect_left(sig_positions, start)
         if blocks and (blocks[-1].letters < min_letters or (cut == len(text) and letters < min_letters)):
             last = blocks[-1]
-            blocks[-1] = Block(last.start, cut, last.letters + letters, last.diacritics + dia)
+            blocks[-1] = Block(last.start, cut, last.letters + letters, last.diacritics + dia, last.signatures + sig)
         else:
-            blocks.append(Block(start, cut, letters, dia))
+            blocks.append(Block(start, cut, letters, dia, sig))
         start = cut
     return blocks
 
