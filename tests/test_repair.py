@@ -295,3 +295,20 @@ def test_partially_stripped_text_is_detected_and_repaired() -> None:
     score = total(scores)
     assert score.error_reduction >= 0.85  # measured 90.9 %
     assert score.false_correction_rate < MAX_FALSE_RATE
+
+
+def test_generated_clean_swedish_is_unchanged_in_every_mode() -> None:
+    """Random sentences of frequent Swedish words (wordfreq): no false corrections, even in mode always."""
+    import random
+    import re
+
+    import wordfreq
+
+    rng = random.Random(0)
+    words = [w for w in wordfreq.top_n_list("sv", 5000) if re.fullmatch(r"[a-zåäöé]+", w)]
+    weights = [wordfreq.word_frequency(w, "sv") for w in words]
+    sentences = [" ".join(rng.choices(words, weights, k=rng.randint(6, 18))).capitalize() + "." for _ in range(150)]
+    text = "\n".join(sentences)
+    for mode in ("auto", "always"):
+        assert repair(text, RepairConfig(mode=mode)).text == text, mode  # type: ignore[arg-type]
+    assert all(repair(s).text == s for s in sentences[:50])
