@@ -69,6 +69,17 @@ def compile_grammar(data: dict[str, Any]) -> re.Pattern[str]:
     )
 
 
+def _is_season(num: str) -> bool:
+    """``2016/17`` and ``2019/2020`` are seasons (the second year follows the first), not case numbers.
+
+    >>> _is_season("2016/17"), _is_season("2019/2020"), _is_season("2012/33")
+    (True, True, False)
+    """
+    year, _, rest = num.partition("/")
+    nxt = int(year) + 1
+    return rest in (f"{nxt % 100:02d}", str(nxt))
+
+
 def _is_date(num: str) -> bool:
     """``2017-11-27`` is a date, not a diary number of the year-number-number form."""
     m = re.fullmatch(r"\d{4}-(\d{2})-(\d{2})", num)
@@ -136,7 +147,7 @@ class DiaryNumberFinder:
         if form in ("ysn", "ycn", "ydn") and not prefix:
             if not code or (form == "ycn" and codesep != "/"):
                 return self._serial(text, m) if form == "ycn" else None
-            if form == "ysn" and re.fullmatch(rf"{_YEAR}/(?:\d{{2}}|{_YEAR})", num):
+            if form == "ysn" and _is_season(num):
                 return None  # 2016/17, 2019/2020: a season, not a case
             if form == "ydn" and re.fullmatch(rf"{_YEAR}-{_YEAR}", num):
                 return None  # a year range after an acronym: "KS 2018-2022"

@@ -50,6 +50,7 @@ _ACRONYM_ALIAS = re.compile(
 )
 _GENITIVE = re.compile(r"(?:ernas|arnas|ornas|ens|ets)$")
 _LIST_COLON = re.compile(r"(?i:för|om|mot)\s*:")
+_ACRONYM = re.compile(r"[A-ZÅÄÖ]{2,6}(?:-\w+)?")  # HBTQ, MR, FN: short acronyms may sit inside a name
 _NUMERALS = frozenset({"en", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio"})
 _PERIOD = re.compile(r"\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)$")
 
@@ -80,7 +81,7 @@ def program_key(name: str, city: re.Pattern[str] | None = None) -> str:
     'program för ett jämställt stockholm'
     """
     s = _clean(name)
-    s = re.sub(r"^(?:[A-ZÅÄÖ]\w+s\s+(?:stads|Stads|kommuns|läns|regions)\s+|[A-ZÅÄÖ]\w*regionens\s+)", "", s)
+    s = re.sub(r"^(?:[A-ZÅÄÖ]\w+s?\s+(?:stads|Stads|kommuns|läns|regions)\s+|[A-ZÅÄÖ]\w*regionens\s+)", "", s)
     s = _PERIOD.sub("", s)
     return s.casefold()
 
@@ -163,9 +164,15 @@ class ProgramFinder:
             prev_words = re.findall(r"[\wåäöÅÄÖ]+", before)
             prev = prev_words[-1].lower() if prev_words else ""
             start = w_start
+            if compound:  # "jämställdhets- och mångfaldspolicy": the suspended first half belongs to the name
+                start = self._suspended_compound(text, w_start)
+                if start < w_start:
+                    before = text[max(0, start - 60) : start]
+                    prev_words = re.findall(r"[\wåäöÅÄÖ]+", before)
+                    prev = prev_words[-1].lower() if prev_words else ""
             city = self.city.search(before) if prev.endswith("s") else None  # owners are genitives
             if city:
-                start = w_start - (len(before) - city.start())
+                start = start - (len(before) - city.start())
             elif prev.endswith(self.adj_suffixes) and len(prev) > 5:
                 start = w_start - len(before) + before.rfind(prev_words[-1])
                 start = self._suspended_compound(text, start)
@@ -176,6 +183,8 @@ class ProgramFinder:
                 out.append(_Mention(start, end, "", "name"))
             elif start < w_start and not city:
                 out.append(_Mention(start, w_end, "", "compound"))  # "barn- och ungdomspolitiska policyn"
+            elif compound and word.isupper() and not city:
+                continue  # "JÄMSTÄLLDHETSPOLICY" alone: a section heading
             elif compound and (city or self._is_policy(base) or self._year_follows(text, w_end)):
                 end = self._year_follows(text, w_end) or w_end
                 out.append(_Mention(start, end, "", "compound"))
@@ -206,8 +215,7 @@ class ProgramFinder:
         if text[pos : tokens[0][1]].count("\n") > 1:
             return None
         first = tokens[1][0].lower()
-        if first == "att" and not (head_word[:1].isupper() or "handlingsplan" in head_word.lower()):
-            return None
+        generic_att = first == "att" and not (head_word[:1].isupper() or "handlingsplan" in head_word.lower())
         if first in self.stop and first not in ("att", "de", "det", "den"):
             return None
         end = None
@@ -231,6 +239,8 @@ class ProgramFinder:
                 break
             if len(tok) == 1 and tok.islower() and tok not in "iåöo":
                 break  # OCR debris ("r" for "är") ends a name
+            if len(tok) >= 3 and tok.isupper() and not head_word.isupper() and not _ACRONYM.fullmatch(tok):
+                break  # "… för Vilhelmina kommun INLEDNING Den …": a heading of flattened text
             if low in ("och", "eller", "samt"):
                 nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
                 if (
@@ -259,6 +269,10 @@ class ProgramFinder:
             len(t) > 3 and t.lower() not in self.function_words for t, s, e in tokens[1:] if e <= end
         ):
             return None
+        if generic_att and not any(t[:1].isupper() or _YEARISH.fullmatch(t) for t, s, e in tokens[2:] if e <= end):
+            return (
+                None  # "en strategi för att minska …" is a method; "strategi för att stärka … i Haninge kommun" a name
+            )
         return end
 
     def _list_continues(self, rest: list[tuple[str, int, int]]) -> bool:
