@@ -354,9 +354,11 @@ def _endpoints(
         ]
     if role == "mentions":
         return [ep(m) for m in ctx.mentions if usable(m)]
+    if role == "case":
+        return [_case(ctx, cue)]
     if role == "items":
         out: list[_Endpoint] = []
-        for s, e in list_items(ctx.work, cue[1]):
+        for s, e in _items_of(ctx, rule, cue):
             within = [m for m in ctx.mentions if s <= m.start < e]
             inside = [m for m in within if usable(m)]
             if rule.item_skip_labels and any(m.label in rule.item_skip_labels for m in within):
@@ -364,12 +366,73 @@ def _endpoints(
             if inside:
                 out.append(_Endpoint(inside[0].ref or ctx.subject, s, e, inside[0]))
             elif rule.item_template:
-                item = " ".join(ctx.work[s:e].split()).rstrip(".,;:")
+                item = _FILE_SUFFIX.sub("", " ".join(ctx.work[s:e].split())).rstrip(".,;:")
                 if not rule.item_template.startswith("{item}"):  # "Handlingsplan för {item}": item in lower case
                     item = item[:1].lower() + item[1:]
                 out.append(_Endpoint(NodeRef(rule.item_kind, rule.item_template.format(item=item)), s, e))
         return out
     return []
+
+
+_FILE_SUFFIX = re.compile(r"\.(?:pdf|docx?|xlsx?|odt)$", re.IGNORECASE)  # "Tjänsteskrivelse X.pdf" under Bilagor
+_ENUMERATOR = re.compile(r"[ \t]*(?:\d{1,2}[.:)]?|[:.–-])?[ \t]*")
+
+
+def _items_of(ctx: _Context, rule: Rule, cue: tuple[int, int]) -> list[tuple[int, int]]:
+    """The list items a cue introduces. A heading cue (every cue of the rule starts a line: ``Bilagor``)
+    with words after it on its line names its one item there (``Bilaga 1 Tjänsteskrivelse …``) if that
+    looks like a title (capitalised, short), and running prose (``Handlingar är under utarbetande``) is
+    no list at all; alone on its line, it heads the lines below it (:func:`_heading_list`)."""
+    if not all(c.startswith("^") for c in rule.cues):
+        return list_items(ctx.work, cue[1])
+    eol = ctx.work.find("\n", cue[1])
+    eol = len(ctx.work) if eol < 0 else eol
+    m = _ENUMERATOR.match(ctx.work, cue[1], eol)
+    s, e = (m.end() if m else cue[1]), eol
+    while e > s and ctx.work[e - 1] in " \t.:;,":
+        e -= 1
+    if e <= s:
+        return _heading_list(ctx, cue[1], eol)
+    title = ctx.work[s:e]
+    return [(s, e)] if title[:1].isupper() and len(title.split()) <= 15 else []
+
+
+def _heading_list(ctx: _Context, cue_end: int, eol: int) -> list[tuple[int, int]]:
+    """Items under a heading such as ``Bilagor``: a bulleted or numbered list as :func:`list_items`
+    reads it, else each line of the paragraph below (``Tjänsteskrivelse ….pdf``), up to a blank line,
+    a heading of the item's next section (``Beslut``) or a line of prose."""
+    para = re.match(r"(?:[ \t]*\n)?((?:[^\n]*\S[^\n]*(?:\n|$))+)", ctx.work[eol + 1 :])
+    if para is None:
+        return []
+    lines = para.group(1).splitlines(keepends=True)
+    if any(_BULLET.match(line) for line in lines):
+        return list_items(ctx.work, cue_end)
+    out: list[tuple[int, int]] = []
+    pos = eol + 1 + para.start(1)
+    for line in lines:
+        words = line.split()
+        stop = ctx.rules.phrase_stops
+        if len(words) > 15 or (line.rstrip().endswith(".") and len(words) > 8) or (stop and stop.match(line.strip())):
+            break
+        start = pos + len(line) - len(line.lstrip())
+        out.append((start, start + len(line.strip())))
+        pos += len(line)
+    return out
+
+
+def _case(ctx: _Context, cue: tuple[int, int]) -> _Endpoint:
+    """The case a listed attachment belongs to: in a protocol of several cases (agenda items with
+    their own diary numbers), the item above the list; otherwise the document itself."""
+    doc = _Endpoint(NodeRef("doc", ctx.record.id), cue[0], cue[1])
+    if ctx.record.doc_type != "protokoll":
+        return doc
+    own = dnr_core(ctx.record.diary_number) if ctx.record.diary_number else None
+    dnrs = [m for m in ctx.mentions if m.label == "DIARY_NUMBER" and m.ref is not None]
+    cases = {dnr_core(m.ref.value) for m in dnrs if m.ref is not None} - {own}
+    above = [m for m in dnrs if m.end <= cue[0] and m.ref is not None and dnr_core(m.ref.value) != own]
+    if len(cases) < 2 or not above:
+        return doc
+    return _Endpoint(above[-1].ref or ctx.subject, above[-1].start, above[-1].end, above[-1])
 
 
 def _add(ctx: _Context, rule: Rule, src: _Endpoint, tgt: _Endpoint, cue: tuple[int, int]) -> None:

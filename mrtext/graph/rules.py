@@ -137,6 +137,7 @@ ROLES = (
     "antecedent",
     "items",
     "item_dnr",
+    "case",
     "own_dnr",
     "serial",
     "mentions",
