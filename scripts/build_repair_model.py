@@ -185,8 +185,12 @@ def write_lexicon(lex: dict[str, tuple[int, str]], path: Path) -> None:
     keys = sorted(skeletons)
     lines.append("S\t" + " ".join(keys))
     lines.append("V\t" + "|".join(" ".join(skeletons[k]) for k in keys))
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as fh:
-        fh.write("\n".join(lines) + "\n")
+    write_gzip(path, "\n".join(lines) + "\n")
+
+
+def write_gzip(path: Path, text: str) -> None:
+    """Write ``text`` gzip-compressed with a fixed header time, so rebuilds are byte-identical."""
+    path.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
 
 
 def prune_compounds(lex: dict[str, tuple[int, str]]) -> dict[str, tuple[int, str]]:
@@ -288,7 +292,7 @@ def channel_table(counts: dict[str, dict[str, float]], totals: dict[str, int]) -
         floor = 1e-4 if a in "åäöÅÄÖ" or a in SEED else MIN_GENERIC_ERROR
         merged = {b: p for b, p in merged.items() if p >= floor and b.strip() and "\n" not in b}
         if merged:
-            table[a] = dict(sorted(merged.items(), key=lambda kv: -kv[1]))
+            table[a] = dict(sorted(merged.items(), key=lambda kv: (-kv[1], kv[0])))
     return table
 
 
@@ -355,11 +359,9 @@ def main(argv: list[str] | None = None) -> int:
     for text in texts:
         words = TOKEN.findall(text.lower())
         bigrams.update(f"{a} {b}" for a, b in itertools.pairwise(words))
-    with gzip.open(args.out / "domain.tsv.gz", "wt", encoding="utf-8", compresslevel=9) as fh:
-        for w, n in sorted(unigrams.items()):
-            fh.write(f"{w}\t{n}\t{finals[w]}\n")
-        for pair, n in sorted(bigrams.items()):
-            fh.write(f"{pair}\t{n}\n")
+    rows = [f"{w}\t{n}\t{finals[w]}\n" for w, n in sorted(unigrams.items())]
+    rows += [f"{pair}\t{n}\n" for pair, n in sorted(bigrams.items())]
+    write_gzip(args.out / "domain.tsv.gz", "".join(rows))
     print(f"domain unigrams: {len(unigrams)} words, {sum(unigrams.values())} tokens", file=sys.stderr)
     return 0
 
