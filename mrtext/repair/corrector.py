@@ -60,6 +60,8 @@ RARE_MODIFIER = -0.3  # per Zipf unit a modifier lies below 3.0
 MIN_CHANNEL = -5.5  # variants needing less likely readings are not generated
 MAX_VARIANTS = 1000
 MAX_TOKEN_LENGTH = 48  # longer "words" (hashes, run-together lines) are left alone
+REUSE_GAP = 3.0  # log10 lead that makes a base verdict clear enough to keep after adaptation
+MEMO_SIZE = 200_000
 SETTLE_MARGIN = 3.0  # a one-reading candidate this far above the token ends the search
 MAX_SUBSTITUTIONS = 3  # weighted readings per token beyond a→ä/å, o→ö (the skeleton folds those for free)
 COMPOUND_VARIANTS = 8  # the likeliest variants searched for compound readings
@@ -400,7 +402,9 @@ class Corrector:
         self._splits: Callable[[str], list[tuple[str, ...]]]
         self._exact_compound: Callable[[str], float | None]
         self._part_words: Callable[[str, bool], tuple[str, ...]]
-        self._scored = lru_cache(maxsize=200_000)(self._scored_uncached)
+        self._scored = self._scored_memo
+        self._memo: dict[tuple[str, float, bool, bool], tuple[float, tuple[tuple[str, float], ...]]] = {}
+        self.fallback = share_with
         self._readings = lru_cache(maxsize=64)(self._readings_uncached)
         if share_with is not None:
             # Same lexicon and LM: the channel-independent caches (compounds) are shared.
@@ -771,6 +775,29 @@ class Corrector:
             return token, 10 ** (own - top) / norm
         return word, 1.0 / norm
 
+    def _scored_memo(
+        self, token: str, lam: float, allow_modifier: bool, name_like: bool
+    ) -> tuple[float, tuple[tuple[str, float], ...]]:
+        """:meth:`_scored_uncached`, memoised; an adapted corrector reuses its base's clear verdicts.
+
+        A token the base channel already judged clearly (the token itself or one candidate
+        ahead by :data:`REUSE_GAP` or more) keeps that verdict: re-estimating the channel moves
+        a single reading by far less, so only the close calls are scored again.
+        """
+        key = (token, lam, allow_modifier, name_like)
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        base = self.fallback._memo.get(key) if self.fallback is not None else None
+        if base is not None and _clear(base):
+            found = base
+        else:
+            found = self._scored_uncached(token, lam, allow_modifier, name_like)
+        if len(self._memo) >= MEMO_SIZE:
+            self._memo.clear()
+        self._memo[key] = found
+        return found
+
     def _scored_uncached(
         self, token: str, lam: float, allow_modifier: bool, name_like: bool
     ) -> tuple[float, tuple[tuple[str, float], ...]]:
@@ -786,6 +813,16 @@ class Corrector:
         )
         scores.pop(token, None)
         return own, tuple(scores.items())
+
+
+def _clear(scored: tuple[float, tuple[tuple[str, float], ...]]) -> bool:
+    own, cands = scored
+    if not cands:
+        return True
+    ranked = sorted((s for _, s in cands), reverse=True)
+    top = ranked[0]
+    runner_up = max(own, ranked[1]) if len(ranked) > 1 else own
+    return own - top >= REUSE_GAP or top - runner_up >= REUSE_GAP
 
 
 @lru_cache(maxsize=1)
