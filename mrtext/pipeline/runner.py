@@ -258,12 +258,9 @@ class _Run:
                 close()
         self.timings["process"] = time.perf_counter() - t0
 
-    def records(self) -> list[DocumentRecord]:
-        return [
-            DocumentRecord.from_dict(self.results[rel].record or {})
-            for rel in sorted(self.results)
-            if self.results[rel].record is not None
-        ]
+    def record_dicts(self) -> list[dict[str, Any]]:
+        """The ``mrtext/1`` records of the documents that went through, in path order."""
+        return [rec for rel in sorted(self.results) if (rec := self.results[rel].record) is not None]
 
 
 def _stage_status(run: _Run) -> dict[str, str]:
@@ -383,10 +380,10 @@ def run_pipeline(
                     }[name],
                 )
         t0 = time.perf_counter()
-        records = run.records()
+        records = run.record_dicts()
         with atomic_open(out_path / "extractions.jsonl") as fh:
             for rec in records:
-                fh.write(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
         graph = _graph_cached(run, records, out_path, options.formats)
         for problem in graph["unavailable"]:
             log.warning("graph output not written: %s", problem)
@@ -397,8 +394,8 @@ def run_pipeline(
         run.cache.prune(used)
         run.timings["total"] = time.perf_counter() - t_start
 
-        entity_counts = Counter(e.label for r in records for e in r.entities)
-        relation_counts = Counter(rel.type for r in records for rel in r.relations)
+        entity_counts = Counter(e["label"] for r in records for e in r["entities"])
+        relation_counts = Counter(rel["type"] for r in records for rel in r["relations"])
         fresh_results = [run.results[r] for r in run.fresh if r in run.results]
         report: dict[str, Any] = {
             "schema": REPORT_SCHEMA,
@@ -450,7 +447,7 @@ def run_pipeline(
     return report
 
 
-def _graph_cached(run: _Run, records: list[DocumentRecord], out_dir: Path, formats: tuple[str, ...]) -> dict[str, Any]:
+def _graph_cached(run: _Run, records: list[dict[str, Any]], out_dir: Path, formats: tuple[str, ...]) -> dict[str, Any]:
     """Rebuild and export the graph unless the same documents, pipeline and formats made the files already."""
     digest = hashlib.sha256()
     digest.update(f"{run.version}\n{','.join(formats)}\n".encode())
@@ -461,7 +458,7 @@ def _graph_cached(run: _Run, records: list[DocumentRecord], out_dir: Path, forma
         stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
         if stamp.get("digest") == digest.hexdigest() and all((out_dir / f).exists() for f in stamp["info"]["files"]):
             return dict(stamp["info"])
-    info = _export_graph(records, out_dir, formats)
+    info = _export_graph([DocumentRecord.from_dict(r) for r in records], out_dir, formats)
     if not info["unavailable"]:
         atomic_write(stamp_path, json.dumps({"digest": digest.hexdigest(), "info": info}))
     return info
