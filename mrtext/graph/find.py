@@ -213,6 +213,7 @@ def _mentions(record: DocumentRecord, tmap: TextMap, rules: RuleSet) -> list[Men
             out.append(Mention(dm.start(), dm.end(), pat.label, ref))
     out.sort(key=lambda m: (m.start, -m.end))
     # "Program X (Dnr 434-21/2017)": the diary number belongs to the program named just before it
+    own_dnr = dnr_core(record.diary_number) if record.diary_number else None
     kept: list[Mention] = []
     for m in out:
         prev = kept[-1] if kept else None
@@ -224,6 +225,7 @@ def _mentions(record: DocumentRecord, tmap: TextMap, rules: RuleSet) -> list[Men
             and prev.ref.diary_number is None
             and 0 <= m.start - prev.end <= rules.dnr_attach_window
             and m.ref is not None
+            and dnr_core(m.ref.value) != own_dnr  # the document's own case number is not the program's
         ):
             prev.ref = replace(prev.ref, diary_number=m.ref.value)
             prev.end = max(prev.end, m.end)
@@ -562,6 +564,8 @@ def _references(ctx: _Context, rule: Rule) -> None:
         if ref.kind == "dnr" and own is not None and dnr_core(ref.value) == own:
             continue
         ids = _identity(ref)
+        if rule.skip_subject and ids & _identity(ctx.subject):
+            continue  # a motion proposes what it is about ("Motion om en likabehandlingspolicy"), it does not cite it
         # what the document is about counts as cited even when a rule linked it; others only once
         if ids & linked and not ids & subject_ids:
             continue

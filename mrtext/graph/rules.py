@@ -189,6 +189,7 @@ class Rule:
     fallback_source: str | list[str] | None = None
     fallback_target: str | list[str] | None = None
     source_heads: list[str] | None = None
+    skip_subject: bool = False
     target_heads: list[str] | None = None
     target_type: str | None = None
     target_title: str | None = None
