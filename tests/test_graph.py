@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from importlib import resources
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -363,17 +364,26 @@ CASES = [
 ]
 
 
+def _case(
+    case_id: str,
+    text: str,
+    doc_type: str,
+    expected: set[tuple[str, str, str]],
+    *,
+    programs: tuple[str, ...] = (),
+    dnrs: tuple[str, ...] = (),
+    title: str | None = None,
+    own_dnr: str | None = None,
+) -> Any:
+    return pytest.param(text, doc_type, programs, dnrs, title, own_dnr, expected, id=case_id)
+
+
 # Phrasings of other municipalities (protocol items, plans, replies), written for these tests.
-# (text, doc_type, programs, diary numbers, document title, own diary number, expected triples)
 MUNICIPAL_CASES = [
-    (  # a protocol item headed by the referral, its diary number on the line below
-        "5. Remiss från Kulturdepartementet - Betänkandet Framtidens bibliotek\nKUN-2019-0456\n"
-        "Departementet har remitterat betänkandet.\nKommunstyrelsen beslutade:\natt avge yttrande.",
+    _case(
+        "referral-item-dnr-below",
+        "5. Remiss från Kulturdepartementet - Betänkandet Framtidens bibliotek\nKUN-2019-0456\nDepartementet har remitterat betänkandet.\nKommunstyrelsen beslutade:\natt avge yttrande.",
         "protokoll",
-        (),
-        ("KUN-2019-0456",),
-        None,
-        None,
         {
             (
                 "responds_to",
@@ -381,151 +391,123 @@ MUNICIPAL_CASES = [
                 "external:Remiss från Kulturdepartementet - Betänkandet Framtidens bibliotek | type:remiss",
             )
         },
+        dnrs=("KUN-2019-0456",),
     ),
-    (  # the referral's name ends at the item's next heading word
+    _case(
+        "referral-name-ends-at-heading",
         "§ 12 Dnr KS 2019/5 Remissvar Regional cykelplan Beslut Utskottet lämnar yttrande.",
         "protokoll",
-        (),
-        ("Dnr KS 2019/5",),
-        None,
-        None,
         {("responds_to", "dnr:KS 2019/5", "external:Remiss Regional cykelplan | type:remiss")},
+        dnrs=("Dnr KS 2019/5",),
     ),
-    (  # no serial: the reply's own case number is the interpellation's
+    _case(
+        "interpellation-reply-own-dnr",
         "2021-03-01\nSvar på interpellation från Eva Ek (V) om simhallen\n(Dnr KS 2021/77)\n\nTack för frågan.",
         "svar_pa_interpellation",
-        (),
-        ("Dnr KS 2021/77",),
-        None,
-        "KS 2021/77",
         {("responds_to", "doc:t", "dnr:KS 2021/77 | type:interpellation")},
+        dnrs=("Dnr KS 2021/77",),
+        own_dnr="KS 2021/77",
     ),
-    (
+    _case(
+        "motion-headed-utlatande",
         "Motion av Per Holm (C) om solceller på skolor\n\nFörvaltningen föreslår att motionen anses besvarad.",
         "tjansteutlatande",
-        (),
-        (),
-        None,
-        None,
         {("responds_to", "doc:t", "external:Motion av Per Holm (C) om solceller på skolor | type:motion")},
     ),
-    (  # "den" refers back to the plan of the previous sentence
+    _case(
+        "until-antecedent",
         "Arbete pågår med en ny plan, Avfallsplan 2030. Till dess att den antas gäller Avfallsplan 2020.",
         "rapport",
-        ("Avfallsplan 2030", "Avfallsplan 2020"),
-        (),
-        None,
-        None,
         {
+            ("references", "doc:t", "program:Avfallsplan 2030"),
             ("replaces", "program:Avfallsplan 2030", "program:Avfallsplan 2020"),
-            ("references", "doc:t", "program:Avfallsplan 2030"),  # what the document is about
         },
+        programs=("Avfallsplan 2030", "Avfallsplan 2020"),
     ),
-    (
+    _case(
+        "instead-of",
         "Riktlinjerna ska gälla istället för Policy för representation.",
         "program",
-        ("Policy för representation",),
-        (),
-        "Riktlinjer för representation",
-        None,
         {("replaces", "doc:t", "program:Policy för representation")},
+        programs=("Policy för representation",),
+        title="Riktlinjer för representation",
     ),
-    (
+    _case(
+        "complement-of-policy",
         "Handlingsplanen är ett komplement till Jämställdhetspolicy för Ale kommun.",
         "program",
-        ("Jämställdhetspolicy för Ale kommun",),
-        (),
-        "Handlingsplan för jämställdhet",
-        None,
         {("part_of", "doc:t", "program:Jämställdhetspolicy för Ale kommun")},
+        programs=("Jämställdhetspolicy för Ale kommun",),
+        title="Handlingsplan för jämställdhet",
     ),
-    (
+    _case(
+        "plan-based-on-strategy",
         "Handlingsplanen utgår från Strategi för folkhälsa.",
         "program",
-        ("Strategi för folkhälsa",),
-        (),
-        "Handlingsplan för idrott",
-        None,
         {("part_of", "doc:t", "program:Strategi för folkhälsa")},
+        programs=("Strategi för folkhälsa",),
+        title="Handlingsplan för idrott",
     ),
-    (  # a program is not part of the strategy it starts from: only cited
+    _case(
+        "program-based-on-strategy-only-cited",
         "Programmet utgår från Strategi för folkhälsa.",
         "program",
-        ("Strategi för folkhälsa",),
-        (),
-        "Program för idrott",
-        None,
         {("references", "doc:t", "program:Strategi för folkhälsa")},
+        programs=("Strategi för folkhälsa",),
+        title="Program för idrott",
     ),
-    (  # "Handlingar" in running prose heads no list
+    _case(
+        "handlingar-in-prose-no-list",
         "Beskrivning av ärendet\nEn ny taxa.\n\nHandlingar är under utarbetande.\n\nBeslut\nKort text",
         "tjansteutlatande",
-        (),
-        (),
-        None,
-        None,
         set(),
     ),
-    (
+    _case(
+        "bilaga-lines",
         "Ärendet gäller en ny taxa.\n\nBilaga 1 Tjänsteskrivelse om ny taxa\nBilaga 2 Karta över området",
         "tjansteutlatande",
-        (),
-        (),
-        None,
-        None,
         {
             ("part_of", "external:Tjänsteskrivelse om ny taxa", "doc:t"),
             ("part_of", "external:Karta över området", "doc:t"),
         },
     ),
-    (  # attachments of a protocol of several items belong to the item above them
-        "1 Taxa för bygglov\n\nDnr 2023/KS 0101\n\nBeskrivning av ärendet\nNy taxa.\n\nBilagor\n"
-        "Tjänsteskrivelse Taxa för bygglov.pdf\nKarta.pdf\n\n2 Ny simhall\n\nDnr 2023/KS 0202\n\nBilagor\nFörstudie simhall.pdf",
+    _case(
+        "protocol-attachments-to-their-item",
+        "1 Taxa för bygglov\n\nDnr 2023/KS 0101\n\nBeskrivning av ärendet\nNy taxa.\n\nBilagor\nTjänsteskrivelse Taxa för bygglov.pdf\nKarta.pdf\n\n2 Ny simhall\n\nDnr 2023/KS 0202\n\nBilagor\nFörstudie simhall.pdf",
         "protokoll",
-        (),
-        ("Dnr 2023/KS 0101", "Dnr 2023/KS 0202"),
-        None,
-        None,
         {
-            ("part_of", "external:Tjänsteskrivelse Taxa för bygglov", "dnr:2023/KS 0101"),
-            ("part_of", "external:Karta", "dnr:2023/KS 0101"),
             ("part_of", "external:Förstudie simhall", "dnr:2023/KS 0202"),
+            ("part_of", "external:Karta", "dnr:2023/KS 0101"),
+            ("part_of", "external:Tjänsteskrivelse Taxa för bygglov", "dnr:2023/KS 0101"),
         },
+        dnrs=("Dnr 2023/KS 0101", "Dnr 2023/KS 0202"),
     ),
-    (  # a motion proposes what it is about; its own case number is not the policy's
+    _case(
+        "tjansteskrivelse-fran-daterad",
         "Motion om en cykelpolicy\n\nMotion KS 2020/11\n\nVi föreslår en cykelpolicy. Trafikstrategi 2030 saknar cykelmål.",
         "motion",
-        ("cykelpolicy", "Trafikstrategi 2030"),
-        ("KS 2020/11",),
-        "Motion om en cykelpolicy",
-        "KS 2020/11",
         {("references", "doc:t", "program:Trafikstrategi 2030")},
+        programs=("cykelpolicy", "Trafikstrategi 2030"),
+        dnrs=("KS 2020/11",),
+        title="Motion om en cykelpolicy",
+        own_dnr="KS 2020/11",
     ),
-    (
+    _case(
+        "motion-subject-is-proposal",
         "Beslutsunderlag\nSocialförvaltningens tjänsteskrivelse, daterad 2019-05-02",
         "tjansteutlatande",
-        (),
-        (),
-        None,
-        None,
         {("references", "doc:t", "external:Socialförvaltningens tjänsteskrivelse 2019-05-02 | type:protokoll")},
     ),
-    (  # no number cited and none of its own: the referred document named in the heading
+    _case(
+        "beslutsunderlag-daterad",
         "Yttrande över remiss av Handlingsplan för psykisk hälsa\n\nNämnden tillstyrker förslaget.",
         "remissvar",
-        (),
-        (),
-        None,
-        None,
         {("responds_to", "doc:t", "external:Remiss av Handlingsplan för psykisk hälsa | type:remiss")},
     ),
-    (
+    _case(
+        "remissvar-heading-names-referral",
         "Av en tjänsteskrivelse från socialförvaltningen daterad den 3 maj 2019 framgår att avgiften höjs.",
         "rapport",
-        (),
-        (),
-        None,
-        None,
         {("references", "doc:t", "external:Socialförvaltningens tjänsteskrivelse 2019-05-03 | type:protokoll")},
     ),
 ]
