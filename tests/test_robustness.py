@@ -196,3 +196,21 @@ def test_swedish_text_in_any_usual_encoding_reads_the_same(encoding: str, detect
     result = process_document(DocumentSource("x.txt", "x", SWEDISH.encode(encoding)), PipelineConfig())
     assert result.error is None
     assert (result.encoding, result.chars) == (detected, len(SWEDISH))
+
+
+def test_a_document_over_the_time_limit_fails_alone(tmp_path: Path) -> None:
+    """A document that takes too long (here a 3 MB report) is stopped; the others are processed."""
+    src = tmp_path / "in"
+    src.mkdir()
+    report_text = read_text(
+        CORPORA_DIR / "stockholm-mr" / "source" / "003-stadsledningskontoret-rapport-mr-2015-2018.txt"
+    )[0]
+    (src / "stor.txt").write_text(report_text * 300, encoding="utf-8")
+    for i in range(3):
+        (src / f"d{i}.txt").write_text(f"Dnr KS 2024/{i + 1}\n{SWEDISH}", encoding="utf-8")
+    report = run_pipeline(
+        src, tmp_path / "out", PipelineConfig(max_bytes=10_000_000), RunOptions(formats=("json",), timeout=5)
+    )
+    assert [(Path(f["path"]).name, f["exit_code"]) for f in report["failures"]] == [("stor.txt", "other_error")]
+    assert "timed out after 5 s" in report["failures"][0]["error"]
+    assert report["counts"]["ok"] == 3

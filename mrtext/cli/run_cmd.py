@@ -113,6 +113,13 @@ def summary(report: dict[str, Any]) -> str:
     show_default=True,
     help="Refuse text files larger than this (per-file error).",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=0,
+    show_default=True,
+    help="Seconds one document may take before it fails (local backend; 0: no limit).",
+)
 @click.pass_context
 def run(
     ctx: click.Context,
@@ -126,6 +133,7 @@ def run(
     repair_mode: str,
     ocr_lang: str,
     max_mb: float,
+    timeout: float,
 ) -> None:
     """Repair, extract and link every document below IN_DIR; write all outputs to -o OUT_DIR.
 
@@ -142,7 +150,15 @@ def run(
     def bar(items: Any, total: int, desc: str) -> Any:
         return progress(items, total=total, desc=desc, quiet=quiet)
 
-    options = RunOptions(jobs=jobs, backend=backend, scheduler=scheduler, force=force, formats=formats, progress=bar)
+    options = RunOptions(
+        jobs=jobs,
+        backend=backend,
+        scheduler=scheduler,
+        force=force,
+        formats=formats,
+        progress=bar,
+        timeout=timeout or None,
+    )
     report = run_pipeline(in_dir, out_dir, config, options)
     if not quiet:
         click.echo(summary(report), err=True)

@@ -3,7 +3,7 @@
 Command line::
 
     mrtext run ARCHIVE/ -o OUT/ [--jobs N] [--backend local|dask] [--scheduler ADDR] [--force]
-                                [--formats json,graphml,gexf,dot,csv,html] [--max-mb 20]
+                                [--formats json,graphml,gexf,dot,csv,html] [--max-mb 20] [--timeout S]
 
 Python::
 
@@ -42,7 +42,8 @@ Resuming
 Failures
     A bad document (empty, binary, undecodable, too large, unreadable, removed during the run,
     a scan OCR cannot read) gets a one-line error on stderr and in ``report.json``; the run goes
-    on, and the exit code is 6 (``partial_failure``) instead of 0. Text files larger than
+    on, and the exit code is 6 (``partial_failure``) instead of 0. ``--timeout S`` stops a
+    document that takes longer than S seconds (local backend), as a per-file failure. Text files larger than
     ``--max-mb`` (default 20 MB) are refused (a 50 MB text file is almost always a concatenated
     export; raise the limit to process it: long texts are cut into chunks of 200,000 characters
     at paragraph boundaries, so memory stays bounded).

@@ -9,7 +9,9 @@ resumable). Only a bounded number of documents is in flight, whatever the archiv
     ``--jobs 1`` runs in the driver process; ``--jobs N`` uses a
     :class:`concurrent.futures.ProcessPoolExecutor` whose workers load the stages (the spaCy
     pipeline) once, in their initializer. A worker that dies (a crash, the OOM killer) is
-    replaced; a document that kills two workers fails with a per-file error.
+    replaced; a document that kills two workers fails with a per-file error. With
+    ``--timeout S`` a document still running after S seconds fails, and its worker is killed
+    and replaced (the others' documents are retried); workers also exit if the driver dies.
 
 ``dask``
     ``dask.bag.from_sequence(batch).map(process_document, config)`` per batch of documents.
@@ -30,6 +32,7 @@ resumable). Only a bounded number of documents is in flight, whatever the archiv
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import multiprocessing
@@ -55,6 +58,10 @@ DASK_SCHEDULERS = ("processes", "threads", "synchronous", "local")
 _INFLIGHT_BYTES = 256_000_000
 
 
+_WARM_UP = (
+    "Svar pa remiss fran kommunstyrelsen, dnr KS 2023/1159. Socialndmnden beslutade den 6 december 2017 "
+    "att godkénna forvaltningens forslag om Program fér ménskliga rattigheter.\n"
+)
 _ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
@@ -70,40 +77,64 @@ def _exit_with(driver: int) -> None:
             os._exit(1)
 
 
-def _init_worker(config: PipelineConfig, driver: int) -> None:
+def _init_worker(config: PipelineConfig, driver: int, ready: Any = None) -> None:
     """Worker start-up: leave Ctrl-C to the driver, exit with it, one math thread per worker (the pool is the
-    parallelism, as in dask's workers), load the stages once."""
+    parallelism, as in dask's workers), load the stages once; then wait for the other workers at ``ready``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_exit_with, args=(driver,), name="mrtext-driver-watch", daemon=True).start()
     for var in _ONE_THREAD:
         os.environ.setdefault(var, "1")
     get_stages(config.stages)
+    # One small document through every stage, so that their lazy loading (lexicons, models) happens now.
+    process_document(DocumentSource("warm-up.txt", "warm-up", _WARM_UP.encode()), config)
+    if ready is not None:
+        with contextlib.suppress(threading.BrokenBarrierError):
+            ready.wait(timeout=600)
 
 
-def _pool(jobs: int, config: PipelineConfig) -> ProcessPoolExecutor:
+def _pool(jobs: int, config: PipelineConfig, *, warm: bool = False) -> ProcessPoolExecutor:
+    """A process pool whose workers have loaded the stages; with ``warm``, return only once all of them have
+    (so that time limits do not count the start-up)."""
     # forkserver: no fork of a driver that may hold threads (progress bar, dask); workers import what they need.
     ctx = multiprocessing.get_context("forkserver")
-    return ProcessPoolExecutor(
-        max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(config, os.getpid())
+    ready = ctx.Barrier(jobs) if warm else None
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(config, os.getpid(), ready)
     )
+    if warm:  # one call per worker makes the pool start them all; none runs before all are through the barrier
+        wait([pool.submit(os.getpid) for _ in range(jobs)])
+    return pool
 
 
-def _died(source: DocumentSource) -> DocumentResult:
+_CRASHED = "a worker process died while processing it (crash or out of memory) (try a smaller --max-mb, or --jobs 1)"
+
+
+def _died(source: DocumentSource, why: str = _CRASHED, kind: str = "BrokenProcessPool") -> DocumentResult:
+    """The result of a document whose processing was lost (not cached: a re-run tries it again)."""
     return DocumentResult(
         relpath=source.relpath,
         doc_id=source.doc_id,
         kind=kind_of(source.relpath) or "text",
-        error={
-            "message": f"{source.path or source.relpath}: a worker process died while processing it "
-            "(crash or out of memory) (try a smaller --max-mb, or --jobs 1)",
-            "exit_code": "other_error",
-            "type": "BrokenProcessPool",
-        },
+        error={"message": f"{source.name}: {why}", "exit_code": "other_error", "type": kind},
     )
 
 
-def _run_local(sources: Iterable[DocumentSource], config: PipelineConfig, jobs: int) -> Iterator[DocumentResult]:
-    if jobs <= 1:
+def _kill_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's workers at once (one of them is stuck); the pool then reports itself broken."""
+    for proc in list(getattr(pool, "_processes", {}).values()):
+        with contextlib.suppress(OSError):
+            proc.kill()
+
+
+def _run_local(
+    sources: Iterable[DocumentSource], config: PipelineConfig, jobs: int, timeout: float | None = None
+) -> Iterator[DocumentResult]:
+    """The local backend (see the module docstring); ``timeout`` seconds per document, ``None`` for no limit.
+
+    A document over the time limit fails; its worker is killed (a stuck regular expression cannot be
+    interrupted otherwise), and the documents the other workers had in hand are retried without blame.
+    """
+    if jobs <= 1 and not timeout:
         for source in sources:
             yield process_document(source, config)
         return
@@ -112,9 +143,10 @@ def _run_local(sources: Iterable[DocumentSource], config: PipelineConfig, jobs: 
     strikes: dict[str, int] = {}
     window = jobs * 4
     while True:
-        pool = _pool(jobs, config)
+        pool = _pool(jobs, config, warm=bool(timeout))
         pending: dict[Future[DocumentResult], DocumentSource] = {}
-        broken = False
+        started: dict[Future[DocumentResult], float] = {}
+        broken = forgive = False
         try:
             while True:
                 inflight = sum(len(s.data) for s in pending.values())
@@ -131,15 +163,27 @@ def _run_local(sources: Iterable[DocumentSource], config: PipelineConfig, jobs: 
                     inflight += len(nxt.data)
                 if not pending:
                     break
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                done, _ = wait(pending, timeout=1.0 if timeout else None, return_when=FIRST_COMPLETED)
+                if timeout and not broken:
+                    now = time.monotonic()
+                    for fut in pending:
+                        if fut not in started and fut.running():
+                            started[fut] = now
+                    overdue = [f for f in pending if f not in done and f in started and now - started[f] > timeout]
+                    if overdue:  # only the longest-running one: another may merely have queued behind it
+                        stuck = min(overdue, key=started.__getitem__)
+                        yield _died(pending.pop(stuck), f"timed out after {timeout:g} s (raise --timeout)", "Timeout")
+                        _kill_workers(pool)
+                        broken = forgive = True
                 for fut in done:
                     source = pending.pop(fut)
                     try:
                         yield fut.result()
                     except BrokenProcessPool:
                         broken = True
-                        strikes[source.relpath] = strikes.get(source.relpath, 0) + 1
-                        if strikes[source.relpath] >= 2:
+                        if not forgive:
+                            strikes[source.relpath] = strikes.get(source.relpath, 0) + 1
+                        if strikes.get(source.relpath, 0) >= 2:
                             yield _died(source)
                         else:
                             retry.append(source)
@@ -149,7 +193,13 @@ def _run_local(sources: Iterable[DocumentSource], config: PipelineConfig, jobs: 
             pool.shutdown(wait=not broken, cancel_futures=True)
         if not broken:
             return
-        log.warning("a worker process died; starting new workers and retrying %d document(s)", len(retry))
+        if not retry:  # start new workers only if there is work left
+            nxt = next(it, None)
+            if nxt is None:
+                return
+            retry.append(nxt)
+        else:
+            log.warning("worker processes stopped; starting new ones and retrying %d document(s)", len(retry))
 
 
 def _batches(sources: Iterable[DocumentSource], size: int) -> Iterator[list[DocumentSource]]:
@@ -217,7 +267,9 @@ def _run_dask(
                 results = bag.map(process_document, config).compute(**options)
             except Exception as exc:  # an infrastructure failure (lost workers): fail the batch, not the run
                 log.error("a dask batch of %d document(s) failed: %s: %s", len(batch), type(exc).__name__, exc)
-                results = [_died(source) for source in batch]
+                results = [
+                    _died(source, f"lost with its dask batch ({type(exc).__name__})", "DaskError") for source in batch
+                ]
             yield from results
     finally:
         for close in reversed(closers):
@@ -231,6 +283,7 @@ def run_backend(
     *,
     jobs: int = 1,
     scheduler: str | None = None,
+    timeout: float | None = None,
 ) -> Iterator[DocumentResult]:
     """Process ``sources`` on ``backend`` (``local`` or ``dask``), yielding results as they finish.
 
@@ -241,7 +294,12 @@ def run_backend(
     if backend == "local":
         if scheduler:
             raise BadArgumentsError("--scheduler needs --backend dask", remedy="add --backend dask")
-        return _run_local(sources, config, jobs)
+        return _run_local(sources, config, jobs, timeout)
     if backend == "dask":
+        if timeout:
+            raise BadArgumentsError(
+                "--timeout works with the local backend only",
+                remedy="set a time limit on the dask cluster's side, or use --backend local",
+            )
         return _run_dask(sources, config, jobs, scheduler)
     raise BadArgumentsError(f"unknown backend {backend!r}", remedy=f"use one of {', '.join(BACKENDS)}")

@@ -53,6 +53,7 @@ class RunOptions:
         backend: ``"local"`` or ``"dask"``.
         scheduler: dask scheduler (``processes``, ``threads``, ``synchronous``, ``local`` or an address).
         force: ignore cached results (they are still refreshed).
+        timeout: seconds one document may take (local backend; its worker is killed after that).
         formats: graph formats to write.
         progress: wraps an iterable to show progress (the CLI passes a tqdm bar on a terminal).
     """
@@ -62,6 +63,7 @@ class RunOptions:
     scheduler: str | None = None
     force: bool = False
     formats: tuple[str, ...] = GRAPH_FORMATS
+    timeout: float | None = None
     progress: Callable[..., Iterable[Any]] | None = field(default=None, repr=False)
 
 
@@ -238,7 +240,12 @@ class _Run:
         t0 = time.perf_counter()
         done = 0
         stream = run_backend(
-            self.options.backend, sources(), self.config, jobs=self.options.jobs, scheduler=self.options.scheduler
+            self.options.backend,
+            sources(),
+            self.config,
+            jobs=self.options.jobs,
+            scheduler=self.options.scheduler,
+            timeout=self.options.timeout,
         )
         try:
             for result in self._progress(stream, total=len(misses), desc="mrtext run"):
