@@ -381,6 +381,31 @@ def _case(
 # Phrasings of other municipalities (protocol items, plans, replies), written for these tests.
 MUNICIPAL_CASES = [
     _case(
+        "budgets-and-conventions-not-cited",
+        "Arbetet följer Mål och budget 2019, barnkonventionen och Program för trygghet.",
+        "rapport",
+        {("references", "doc:t", "program:Program för trygghet")},
+        programs=("Mål och budget 2019", "barnkonventionen", "Program för trygghet"),
+    ),
+    _case(
+        "scan-splits-the-sou-number",
+        "Yttrande angående remiss SOU\n\n2020:27 Högre växel\n\nNämnden tillstyrker förslagen.",
+        "remissvar",
+        {("responds_to", "doc:t", "external:SOU 2020:27 | type:remiss")},
+    ),
+    _case(
+        "motion-rejected-by-decision",
+        "Motion om fler cykelställ\n\nMotionen avslogs av kommunfullmäktige 2019-06-17 § 123.",
+        "motion",
+        {("responds_to", "external:Kommunfullmäktiges beslut 2019-06-17 § 123 | type:protokoll", "doc:t")},
+    ),
+    _case(
+        "decision-date-before-verb",
+        "Interpellation om lekplatser\n\nKommunfullmäktige har den 17 juni 2019, § 123, beslutat att anse den besvarad.",
+        "interpellation",
+        {("responds_to", "external:Kommunfullmäktiges beslut 2019-06-17 § 123 | type:protokoll", "doc:t")},
+    ),
+    _case(
         "referral-item-dnr-below",
         "5. Remiss från Kulturdepartementet - Betänkandet Framtidens bibliotek\nKUN-2019-0456\nDepartementet har remitterat betänkandet.\nKommunstyrelsen beslutade:\natt avge yttrande.",
         "protokoll",

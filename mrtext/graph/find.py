@@ -327,7 +327,8 @@ def _endpoints(
     if role == "item_dnr":
         return [ep(m) for m in _item_dnr(ctx, cue)]
     if role == "after":
-        after = [m for m in ctx.mentions if cue[1] <= m.start and m.end <= sent[1] + 1 and usable(m)]
+        # a mention that starts in the sentence counts even when a scan's blank line splits it ("SOU\n\n2020:27")
+        after = [m for m in ctx.mentions if cue[1] <= m.start < max(sent[1], cue[1] + 1) and usable(m)]
         return [ep(m) for m in after if not _excluded(ctx, cue[1], m.start)]
     if role == "serial":
         m = ctx.rules.serial_pattern.search(ctx.work, cue[1], max(sent[1], cue[1] + 40))
@@ -563,6 +564,8 @@ def _references(ctx: _Context, rule: Rule) -> None:
             continue
         if ref.kind == "dnr" and own is not None and dnr_core(ref.value) == own:
             continue
+        if ctx.rules.not_cited is not None and ref.kind != "dnr" and ctx.rules.not_cited.search(ref.value):
+            continue  # budgets, laws, conventions, declarations: not references (annotation guidelines)
         ids = _identity(ref)
         if rule.skip_subject and ids & _identity(ctx.subject):
             continue  # a motion proposes what it is about ("Motion om en likabehandlingspolicy"), it does not cite it

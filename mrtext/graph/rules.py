@@ -248,6 +248,7 @@ class RuleSet:
     header_chars: int = 400
     item_dnr_window: int = 160
     phrase_stops: re.Pattern[str] | None = None
+    not_cited: re.Pattern[str] | None = None
     serial_pattern: re.Pattern[str] = re.compile(r"\((?:19|20)\d\d:\d+\)")
     documents: list[DocPattern] = field(default_factory=list)
     self_kinds: dict[str, list[str]] = field(default_factory=dict)
@@ -307,6 +308,7 @@ class RuleSet:
             header_chars=int(d.get("header_chars", 400)),
             item_dnr_window=int(d.get("item_dnr_window", 160)),
             phrase_stops=_stop_words(d.get("phrase_stops", [])),
+            not_cited=_title_words(d.get("not_cited", [])),
             serial_pattern=re.compile(d.get("serial_pattern", r"\(((?:19|20)\d\d:\d+)\)")),
             documents=[DocPattern.from_dict(p, shared) for p in docs.get("patterns", [])],
             self_kinds={k: list(v) for k, v in d.get("self_reference", {}).get("kinds", {}).items()},
@@ -322,6 +324,17 @@ def _stop_words(words: list[str]) -> re.Pattern[str] | None:
     if not words:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
+
+
+def _title_words(stems: list[str]) -> re.Pattern[str] | None:
+    """A pattern for titles that contain a word starting with one of ``stems`` (case-insensitive).
+
+    >>> bool(_title_words(["budget", "deklaration"]).search("Mål och budget 2018"))
+    True
+    """
+    if not stems:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, stems)) + r")", re.IGNORECASE)
 
 
 def _read(path: str | None, name: str) -> dict[str, Any]:
