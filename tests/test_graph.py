@@ -381,6 +381,20 @@ def _case(
 # Phrasings of other municipalities (protocol items, plans, replies), written for these tests.
 MUNICIPAL_CASES = [
     _case(
+        "reply-to-citizens-proposal",
+        "Svar på medborgarförslag om fler cykelställ vid stationen\n\nFörvaltningen föreslår att förslaget avslås.",
+        "tjansteutlatande",
+        {("responds_to", "doc:t", "external:Medborgarförslag om fler cykelställ vid stationen | type:other")},
+    ),
+    _case(
+        "revision-replaces",
+        "Planen är en revidering av Plan för trygghet 2015-2018.",
+        "program",
+        {("replaces", "doc:t", "program:Plan för trygghet 2015-2018")},
+        programs=("Plan för trygghet 2015-2018",),
+        title="Plan för trygghet 2019-2022",
+    ),
+    _case(
         "budgets-and-conventions-not-cited",
         "Arbetet följer Mål och budget 2019, barnkonventionen och Program för trygghet.",
         "rapport",
