@@ -380,6 +380,21 @@ def _case(
 
 # Phrasings of other municipalities (protocol items, plans, replies), written for these tests.
 MUNICIPAL_CASES = [
+    _case(  # the diary number below an item heading is the item's, not the program's it names
+        "item-dnr-not-attached-to-program",
+        "4 Svar på remiss från stadsledningskontoret av Miljöprogram 2007-2010.\n\nDnr 2006-152-307.",
+        "protokoll",
+        {
+            (
+                "responds_to",
+                "dnr:2006-152-307",
+                "external:Remiss från stadsledningskontoret av Miljöprogram 2007-2010 | type:remiss",
+            ),
+            ("references", "doc:t", "program:Miljöprogram 2007-2010"),
+        },
+        programs=("Miljöprogram 2007-2010",),
+        dnrs=("Dnr 2006-152-307",),
+    ),
     _case(
         "reply-to-citizens-proposal",
         "Svar på medborgarförslag om fler cykelställ vid stationen\n\nFörvaltningen föreslår att förslaget avslås.",
@@ -520,6 +535,7 @@ MUNICIPAL_CASES = [
             ("part_of", "external:Tjänsteskrivelse Taxa för bygglov", "dnr:2023/KS 0101"),
         },
         dnrs=("Dnr 2023/KS 0101", "Dnr 2023/KS 0202"),
+        own_dnr="2023/KS 0101",  # what extraction takes for the protocol's own number: still the first item's
     ),
     _case(
         "tjansteskrivelse-fran-daterad",

@@ -37,6 +37,7 @@ __all__ = ["Mention", "find_relations", "list_items", "sentence_spans"]
 
 log = logging.getLogger("mrtext.graph")
 
+_SENTENCE_GAP = re.compile(r"[.!?]\s|\n[ \t]*\n")
 _KIND_OF_REF = {"doc": "document", "program": "program", "dnr": "external", "external": "external"}
 _BULLET = re.compile(r"^[ \t]*(?:[-–•*»·▪◦]|[eo](?=\s+[A-ZÅÄÖ])|\d{1,2}[.)])[ \t]+")
 _ABBREV = {"bl.a", "t.ex", "ca", "s.k", "m.m", "o.s.v", "jfr", "nr", "resp", "kap", "p", "st", "dnr"}
@@ -226,6 +227,7 @@ def _mentions(record: DocumentRecord, tmap: TextMap, rules: RuleSet) -> list[Men
             and 0 <= m.start - prev.end <= rules.dnr_attach_window
             and m.ref is not None
             and dnr_core(m.ref.value) != own_dnr  # the document's own case number is not the program's
+            and not _SENTENCE_GAP.search(tmap.work, prev.end, m.start)  # "… 2007-2010.\n\nDnr …" is the item's
         ):
             prev.ref = replace(prev.ref, diary_number=m.ref.value)
             prev.end = max(prev.end, m.end)
@@ -429,10 +431,9 @@ def _case(ctx: _Context, cue: tuple[int, int]) -> _Endpoint:
     doc = _Endpoint(NodeRef("doc", ctx.record.id), cue[0], cue[1])
     if ctx.record.doc_type != "protokoll":
         return doc
-    own = dnr_core(ctx.record.diary_number) if ctx.record.diary_number else None
     dnrs = [m for m in ctx.mentions if m.label == "DIARY_NUMBER" and m.ref is not None]
-    cases = {dnr_core(m.ref.value) for m in dnrs if m.ref is not None} - {own}
-    above = [m for m in dnrs if m.end <= cue[0] and m.ref is not None and dnr_core(m.ref.value) != own]
+    cases = {dnr_core(m.ref.value) for m in dnrs if m.ref is not None}
+    above = [m for m in dnrs if m.end <= cue[0]]
     if len(cases) < 2 or not above:
         return doc
     return _Endpoint(above[-1].ref or ctx.subject, above[-1].start, above[-1].end, above[-1])
