@@ -78,6 +78,12 @@ def test_graph_bad_input(run_cli: Callable[..., CliResult], tmp_path: Path) -> N
     assert res.exit_code == 3
 
 
+def test_graph_records_given_as_path_are_refused(run_cli: Callable[..., CliResult], records_file: Path) -> None:
+    res = run_cli("graph", str(records_file))
+    assert res.exit_code == 2 and "--records" in res.stderr and "Traceback" not in res.stderr
+    assert res.stdout == ""
+
+
 def test_graph_unknown_lineage_name(run_cli: Callable[..., CliResult], records_file: Path) -> None:
     res = run_cli("graph", "--records", str(records_file), "--lineage", "Trafikplan för Kiruna")
     assert res.exit_code == 2 and "no node" in res.stderr

@@ -143,6 +143,9 @@ def graph(
     elif paths:
         if "-" in paths:
             raise BadArgumentsError("'-' (records on stdin) cannot be mixed with paths")
+        jsonl = [p for p in paths if p.lower().endswith((".jsonl", ".ndjson"))]
+        if jsonl:  # records given as a path would otherwise be read as a text document
+            raise BadArgumentsError(f"{jsonl[0]}: PATHS are texts", remedy=f"pass records with --records {jsonl[0]}")
         recs, texts = _extract(list(paths), repair)
         inputs = list(paths)
     else:
