@@ -382,6 +382,21 @@ def detect_blocks(text: str, min_letters: int = BLOCK_LETTERS) -> list[Block]:
 
 # --------------------------------------------------------------------------- corrector
 Path_ = tuple[tuple[str, int], ...]  # (observed piece, length of the intended piece's skeleton)
+#: A path as a chain ``(earlier link, piece)``, ``None`` at its start.
+Link = tuple[Any, tuple[str, int]] | None
+
+
+def _unlink(link: Link) -> Path_:
+    """The path a :data:`Link` chain spells, first piece first.
+
+    >>> _unlink(((None, ("f", 1)), ("é", -1)))
+    (('f', 1), ('é', -1))
+    """
+    pieces = []
+    while link is not None:
+        link, piece = link
+        pieces.append(piece)
+    return tuple(reversed(pieces))
 
 
 class Corrector:
@@ -481,42 +496,51 @@ class Corrector:
 
         The path lists the token's pieces with the length of what each stands for; identity
         stretches come as one piece (they may still hide a→ä or o→ö, which the skeleton folds).
+
+        >>> [(v, p) for v, p, _ in Corrector.default().variants("fér", 1.0)][:2]
+        [('fer', (('fér', 3),)), ('for', (('f', 1), ('é', -1), ('r', 1)))]
         """
+        return [(skel, _unlink(link), cost) for skel, link, cost in self._variants(token, lam, floor, budget)]
+
+    def _variants(self, token: str, lam: float, floor: float, budget: int) -> list[tuple[str, Link, float]]:
+        """:meth:`variants` with each path as a :data:`Link` chain (built in O(1) per step; most
+        variants are not words, so their paths are never needed as tuples)."""
         alts = self._alternatives(token, lam)
         n = len(token)
         base = skeleton(token)
         positions = [i for i in range(n) if alts[i]]
-        out: list[tuple[str, Path_, float]] = []
+        last = len(positions)
+        out: list[tuple[str, Link, float]] = []
 
-        def rec(run: int, k: int, parts: tuple[str, ...], path: Path_, cost: float, subs: int) -> None:
-            if len(out) >= MAX_VARIANTS:
-                return
-            while k < len(positions) and positions[k] < run:
+        # Depth-first, in the order: no further substitution, then substitutions at later
+        # positions before earlier ones (each call emits one variant, so the calls are few).
+        def rec(run: int, k: int, prefix: str, link: Link, cost: float, subs: int) -> None:
+            while k < last and positions[k] < run:
                 k += 1
-            if k == len(positions):
-                tail = ((token[run:], n - run),) if run < n else ()
-                out.append(("".join(parts) + base[run:], path + tail, cost))
-                return
-            j = positions[k]
-            rec(run, k + 1, parts, path, cost, subs)
+            out.append((prefix + base[run:], (link, (token[run:], n - run)) if run < n else link, cost))
             if subs >= budget:
                 return
-            head = ((token[run:j], j - run),) if j > run else ()
-            for length, sk, lp, weight in alts[j]:
-                if cost + lp < floor:
-                    break
-                if subs + weight > budget:
-                    continue
-                rec(
-                    j + length,
-                    k + 1,
-                    (*parts, base[run:j], sk),
-                    (*path, *head, (token[j : j + length], -len(sk))),
-                    cost + lp,
-                    subs + weight,
-                )
+            for i in range(last - 1, k - 1, -1):
+                j = positions[i]
+                head = (link, (token[run:j], j - run)) if j > run else link
+                stem = prefix + base[run:j]
+                for length, sk, lp, weight in alts[j]:
+                    if cost + lp < floor:
+                        break
+                    if subs + weight > budget:
+                        continue
+                    if len(out) >= MAX_VARIANTS:
+                        return
+                    rec(
+                        j + length,
+                        i + 1,
+                        stem + sk,
+                        (head, (token[j : j + length], -len(sk))),
+                        cost + lp,
+                        subs + weight,
+                    )
 
-        rec(0, 0, (), (), 0.0, 0)
+        rec(0, 0, "", None, 0.0, 0)
         return out
 
     def channel_logp(self, word: str, path: Path_, lam: float) -> float:
@@ -602,11 +626,14 @@ class Corrector:
         """Ways to read a skeleton as modifier(s) + head, as tuples of part *skeletons*."""
         found: list[tuple[str, ...]] = []
         n = len(skel)
+        zipf, alts = self.lex.zipf, self.lex._skel  # (a skeleton in neither has no words: skip the lookups)
         for k in range(2, n - 2):
             left, right = skel[:k], skel[k:]
-            if not self._part_words(left, False):
+            if not (
+                left in zipf or left in alts or (k > 3 and left[-1] == "s" and (left[:-1] in zipf or left[:-1] in alts))
+            ) or not self._part_words(left, False):
                 continue
-            if self._part_words(right, True):
+            if (right in zipf or right in alts) and self._part_words(right, True):
                 found.append((left, right))
             if len(right) >= 6:
                 for tail in self._splits(right):
@@ -643,10 +670,10 @@ class Corrector:
         the rarer readings no real posterior mass).
         """
         scores: dict[str, float] = {}
-        variants = self.variants(token, lam, floor, budget=1)
+        variants = self._variants(token, lam, floor, 1)
         self._score_variants(variants, lam, allow_modifier, scores)
         if not scores or max(scores.values()) < settle_above:
-            variants = self.variants(token, lam, floor)
+            variants = self._variants(token, lam, floor, MAX_SUBSTITUTIONS)
             self._score_variants(variants, lam, allow_modifier, scores)
         if len(token) >= 6 and (not scores or max(scores.values()) < -8.0):
             self._compound_candidates(variants, lam, scores)
@@ -660,12 +687,13 @@ class Corrector:
         return scores
 
     def _score_variants(
-        self, variants: list[tuple[str, Path_, float]], lam: float, allow_modifier: bool, scores: dict[str, float]
+        self, variants: list[tuple[str, Link, float]], lam: float, allow_modifier: bool, scores: dict[str, float]
     ) -> None:
         zipf, alts = self.lex.zipf, self.lex._skel
-        for skel, path, _cost in variants:
+        for skel, link, _cost in variants:
             if skel not in zipf and skel not in alts:
                 continue
+            path = _unlink(link)
             for w in self.lex.with_skeleton(skel):
                 z = zipf[w]
                 if z == 0 and not allow_modifier:
@@ -687,30 +715,29 @@ class Corrector:
         edit_lp = math.log10(GENERIC_EDIT_RATE * max(lam, 0.05))
         dia_lp = {c: error.get((skeleton(c), c), -2.0) for c in "åäö"}
         n = len(base)
-        seen: set[str] = set()
+        targets = _edit_targets(self.lex)
         for i in range(n + 1):
-            for c in _EDIT_LETTERS:
-                seen.add(base[:i] + c + base[i:])
-                if i < n and c != base[i]:
-                    seen.add(base[:i] + c + base[i + 1 :])
+            head, tail = base[:i], base[i:]
+            rest = base[i + 1 :]
+            found = [targets.get(head + c + tail) for c in _EDIT_LETTERS]  # a letter dropped
             if i < n:
-                seen.add(base[:i] + base[i + 1 :])
-        zipf, alts = self.lex.zipf, self.lex._skel
-        for v in seen:
-            if v not in zipf and v not in alts:
-                continue
-            for w in self.lex.with_skeleton(v):
-                z = zipf[w]
-                if z < EDIT_MIN_ZIPF or z > HEAD_MAX_ZIPF or skeleton(w) + "s" == base:
-                    continue  # (a genitive -s the lexicon lacks is not an OCR error)
-                s = self._lp(w, z) + edit_lp + sum(dia_lp.get(ch, 0.0) for ch in w)
-                if s > scores.get(w, -math.inf):
-                    scores[w] = s
+                found.extend(targets.get(head + c + rest) for c in _EDIT_LETTERS if c != base[i])  # misread
+                found.append(targets.get(head + rest))  # a letter added
+            for words in found:
+                if not words:
+                    continue
+                for w, z in words:
+                    if skeleton(w) + "s" == base:
+                        continue  # (a genitive -s the lexicon lacks is not an OCR error)
+                    s = self._lp(w, z) + edit_lp + sum(dia_lp.get(ch, 0.0) for ch in w)
+                    if s > scores.get(w, -math.inf):
+                        scores[w] = s
 
     def _compound_candidates(
-        self, variants: list[tuple[str, Path_, float]], lam: float, scores: dict[str, float]
+        self, variants: list[tuple[str, Link, float]], lam: float, scores: dict[str, float]
     ) -> None:
-        for skel, path, _cost in sorted(variants, key=lambda v: -v[2])[:COMPOUND_VARIANTS]:
+        for skel, link, _cost in sorted(variants, key=lambda v: -v[2])[:COMPOUND_VARIANTS]:
+            path = _unlink(link)
             for parts in self._splits(skel):
                 choices = [self._part_words(p, i == len(parts) - 1) for i, p in enumerate(parts)]
                 if not all(choices):
@@ -813,6 +840,17 @@ class Corrector:
         )
         scores.pop(token, None)
         return own, tuple(scores.items())
+
+
+@lru_cache(maxsize=2)
+def _edit_targets(lex: Lexicon) -> dict[str, tuple[tuple[str, int], ...]]:
+    """Skeleton → the words :meth:`Corrector._edit_candidates` may propose (common, not function
+    words, at least ``EDIT_MIN_LENGTH - 1`` letters), with their Zipf × 10."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    for w, z in lex.zipf.items():
+        if EDIT_MIN_ZIPF <= z <= HEAD_MAX_ZIPF and len(w) >= EDIT_MIN_LENGTH - 1:
+            found.setdefault(skeleton(w), []).append((w, z))
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def _clear(scored: tuple[float, tuple[tuple[str, float], ...]]) -> bool:
