@@ -6,6 +6,8 @@ day). Impossible dates (``31 juni 2018``) are dropped. Numbers already taken by 
 
 >>> find_dates("Beslutat den 6 december 2017, ändrat 2018-02-30 och i maj\\n2018; möte 27/11 2017.")
 [('6 december 2017', '2017-12-06'), ('maj\\n2018', '2018-05'), ('27/11 2017', '2017-11-27')]
+>>> find_dates("Svar senast 2020- 05-03, möte den 3:e maj 2020.")
+[('2020- 05-03', '2020-05-03'), ('3:e maj 2020', '2020-05-03')]
 """
 
 from __future__ import annotations
@@ -56,7 +58,8 @@ class DateFinder:
         month_any = rf"(?P<m>(?i:{full})|(?i:{abbr})\.?)"
         self.patterns: list[tuple[str, re.Pattern[str]]] = [
             ("dmy_text", re.compile(rf"(?<![\w.,/-]){day}{_SEP}{month_any}{_SEP}{year}(?![\w-]|[.,/]\d)")),
-            ("iso", re.compile(rf"(?<![\w.,/-]){year}-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\w-]|[.,/]\d)")),
+            # "2020- 05-03": PDF extraction may split an ISO date after a hyphen
+            ("iso", re.compile(rf"(?<![\w.,/-]){year}-[ \t]?(?P<m>[01]\d)-[ \t]?(?P<d>[0-3]\d)(?![\w-]|[.,/]\d)")),
             (
                 "dmy_num",
                 re.compile(rf"(?<![\w.,/:-])(?P<d>[0-3]?\d)([/.])(?P<m>[01]?\d)(?:\2|{_WS}+){year}(?![\w-]|[.,/]\d)"),

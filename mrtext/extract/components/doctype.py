@@ -41,6 +41,12 @@ _DNR_LINE = re.compile(r"(?:[Dd]nr|[Dd]iarienummer|[Ää]rendenummer)\b.{0,30}")
 _LABEL_LINE = re.compile(
     r"(?i)(?:datum|dnr|diarienummer|sida|beteckning|vår beteckning|er beteckning|handläggare)\s*:?"
 )
+_TYPE_LABEL_LINE = re.compile(r"(?i)(?:tjänsteskrivelse|tjänsteutlåtande|utdragsbestyrkande|till\s+\w+(?:\s+\w+)?)")
+_FIELD_LABEL = re.compile(
+    r"\s+(?:Dokumentnamn|Dokumenttyp|Dokumentansvarig|Författare|Version|Godkänd|Godkänt|Fastställd|Fastställt|"
+    r"Beslutad|Beslutat|Reviderad|Giltighetstid|Handläggare|Datum):\s"
+)
+_SPACED_WORD = re.compile(r"(?<!\S)(?:[A-ZÅÄÖ] ){3,}[A-ZÅÄÖ](?!\S)")
 _INLINE_PAGE_MARK = re.compile(r"\s\d{1,3}\s*\(\s*\d{1,3}\s*\)(?:\s|$)")
 _ADOPTION = re.compile(r"\s(?:Antagen|Antaget|Antagna|Fastställd|Fastställt|Beslutad|Beslutat)\s+(?:av|i|den)\b")
 _DATE_CUE = re.compile(
@@ -79,6 +85,15 @@ def clean_title(paragraph: str) -> str:
     s = re.sub(r"[,;]?\s*\(?(?:[Dd]nr|[Dd]iarienummer)\b.*$", "", s)
     s = re.sub(r",\s*[A-ZÅÄÖ]{1,6}\s+\d{4}/\d+\s*$", "", s)
     return s.strip(" ,;:-–")
+
+
+def unspace_letters(text: str) -> str:
+    """Join a letter-spaced heading word (``T J Ä N S T E S K R I V E L S E`` → ``TJÄNSTESKRIVELSE``).
+
+    >>> unspace_letters("T J Ä N S T E S K R I V E L S E 2020-08-18 Sida 1 av 3")
+    'TJÄNSTESKRIVELSE 2020-08-18 Sida 1 av 3'
+    """
+    return _SPACED_WORD.sub(lambda m: m.group().replace(" ", ""), text)
 
 
 def _paragraphs(text: str) -> Iterator[str]:
@@ -132,6 +147,9 @@ class DocMetadata:
                 "", _ADOPTION.split(_INLINE_PAGE_MARK.split(title, maxsplit=1)[0], maxsplit=1)[0]
             )
             title = re.sub(r"^(\w+)\s+(?=\1\b)", "", title)  # a running header repeating the title's first word
+            field = _FIELD_LABEL.search(title)  # "… mot våld Dokumentnamn: …": a flattened metadata field follows
+            if field and len(title[: field.start()].split()) >= 2:
+                title = title[: field.start()]
             if self.organisation is not None:
                 bare = self.organisation.sub("", title, count=1)
                 title = bare if len(bare.split()) >= 2 else title
@@ -142,7 +160,15 @@ class DocMetadata:
 
     def _furniture(self, line: str) -> bool:
         """A header line that is only a page mark, a date, a diary number or an organisation name."""
-        if any(r.fullmatch(line) for r in (_PAGE_MARK, _DATE_LINE, _DNR_LINE, _LABEL_LINE)):
+        if any(r.fullmatch(line) for r in (_PAGE_MARK, _DATE_LINE, _DNR_LINE, _LABEL_LINE, _TYPE_LABEL_LINE)):
+            return True
+        rest = line  # "2020-08-18 Sida 1 av 3 Dnr KS 2020/045": several furniture items on one line
+        while rest:
+            m = next((r.match(rest) for r in (_DATE_LINE, _PAGE_MARK, _DNR_LINE) if r.match(rest)), None)
+            if m is None or not m.group():
+                break
+            rest = rest[m.end() :].lstrip()
+        if not rest and line:
             return True
         return self.organisation is not None and not self.organisation.sub("", line + " ", count=1).strip()
 
@@ -225,8 +251,9 @@ class DocTypeComponent(MrtextComponent):
             return [(s.start_char, s.end_char, s._.mrtext_value) for s in doc.spans[key] if s._.mrtext_value]
 
         text = doc_text(doc)
-        title = self.meta.title(text)
-        doc_type, scores = self.meta.doc_type(text, title)
+        unspaced = unspace_letters(text)  # title and type only: the own date reads offsets into ``text``
+        title = self.meta.title(unspaced)
+        doc_type, scores = self.meta.doc_type(unspaced, title)
         doc._.mrtext_title = title
         doc._.mrtext_doc_type = doc_type
         doc._.mrtext_doc_type_scores = {k: round(v, 4) for k, v in scores.items()} if scores else None

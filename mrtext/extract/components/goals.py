@@ -44,6 +44,7 @@ class GoalDetector:
         self.min_words = int(data.get("min_words", 5))
         self.threshold = float(data.get("threshold", 0.8))
         self.hint = re.compile(data.get("classifier_hint") or "", re.IGNORECASE)
+        self.heading = re.compile(data["heading"]) if data.get("heading") else None
         model = data.get("model")
         self.model = LinearTextModel.from_dict(model) if model else None
 
@@ -54,6 +55,29 @@ class GoalDetector:
     def probability(self, sentence: str) -> float | None:
         """The classifier's probability that ``sentence`` is a goal (``None`` without a model)."""
         return None if self.model is None else self.model.scores(sentence).get("1", 0.0)
+
+    def under_heading(self, text: str) -> list[tuple[int, int]]:
+        """Character ranges stated as goals by a heading line above them (``Mål``, ``Vision:``).
+
+        A list below the heading gives one range per item; a paragraph gives its first sentence's range start
+        only (the rest of the paragraph is background), so a range is ``(start, end)`` of the item or paragraph.
+
+        >>> d = GoalDetector(load_patterns("goals"))
+        >>> text = "Mål\\n1. Alla barn ska ha lika rätt till fritid.\\n2. Ingen ska utsättas för våld.\\n\\nBakgrund"
+        >>> [text[s:e] for s, e in d.under_heading(text)]
+        ['1. Alla barn ska ha lika rätt till fritid.', '2. Ingen ska utsättas för våld.']
+        """
+        if self.heading is None:
+            return []
+        out: list[tuple[int, int]] = []
+        for m in self.heading.finditer(text):
+            block_start = m.start(1)
+            lines = list(re.finditer(r"[^\n]+", m.group(1)))
+            if lines and all(_BULLET.match(ln.group().lstrip()) for ln in lines):
+                out.extend((block_start + ln.start(), block_start + ln.end()) for ln in lines)
+            else:
+                out.append((block_start, m.end(1)))
+        return out
 
     def is_goal(self, sentence: str) -> bool:
         """Rule or confident classifier; short or heading-like sentences never are."""
@@ -81,14 +105,26 @@ class GoalComponent(MrtextComponent):
         text = doc_text(doc)
         # without mrtext_sentences (or another segmenter) earlier in the pipeline, segment here
         bounds = sentence_offsets(doc) or sentence_bounds(text)
+        headed = self.detector.under_heading(text)
         for sent_start, sent_end in bounds:
             raw = text[sent_start:sent_end]
             lead = _BULLET.match(raw.lstrip())
             start = sent_start + (len(raw) - len(raw.lstrip())) + (lead.end() if lead else 0)
             body = text[start:sent_end].rstrip()
-            if body and self.detector.is_goal(body):
+            # under a goal heading: each list item, or the first sentence of the paragraph
+            first_under = any(hs <= start < he and not text[hs:start].strip(" \t-–•*0123456789.)") for hs, he in headed)
+            if body and (self.detector.is_goal(body) or (first_under and self._plain_sentence(body))):
                 out.append(Candidate(start, start + len(body), "GOAL", " ".join(body.split())))
         return out
+
+    def _plain_sentence(self, body: str) -> bool:
+        """A full sentence (enough words, ends like one) that no mention-only rule vetoes."""
+        flat = " ".join(body.split())
+        return (
+            len(flat.split()) >= self.detector.min_words
+            and flat[-1:] in ".!"
+            and not self.detector.negative.search(flat)
+        )
 
 
 def sentence_offsets(doc: Doc) -> list[tuple[int, int]]:

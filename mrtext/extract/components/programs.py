@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -51,6 +52,9 @@ _ACRONYM_ALIAS = re.compile(
 _GENITIVE = re.compile(r"(?:ernas|arnas|ornas|ens|ets)$")
 _LIST_COLON = re.compile(r"(?i:för|om|mot)\s*:")
 _ACRONYM = re.compile(r"[A-ZÅÄÖ]{2,6}(?:-\w+)?")  # HBTQ, MR, FN: short acronyms may sit inside a name
+_AGENDA_ITEM = re.compile(
+    r"(?:(?:§|\b[A-ZÅÄÖ][a-zåäö]{0,3})[ \t]*\d{1,3}|(?:^|\n)[ \t]*\d{1,2}\.)[ \t]+$"
+)  # "Ks 106 ", "§ 12 ", "5. "
 _NUMERALS = frozenset({"en", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio"})
 _PERIOD = re.compile(r"\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)$")
 
@@ -65,6 +69,36 @@ def _known(word: str) -> bool:
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "sv") >= 1.0
+
+
+_HUNSPELL_DIC = "/usr/share/hunspell/sv_SE.dic"
+
+
+@lru_cache(maxsize=1)
+def _proper_nouns() -> frozenset[str]:
+    """Capitalised entries of the Debian Swedish hunspell list (place and person names); empty if it is missing."""
+    try:
+        with Path(_HUNSPELL_DIC).open(encoding="utf-8", errors="replace") as fh:
+            return frozenset(w for line in fh if (w := line.split("/", 1)[0].strip())[:1].isupper())
+    except OSError:
+        return frozenset()
+
+
+def _ends_flattened_name(token: str, prev: str, function_words: frozenset[str] | set[str]) -> bool:
+    """Is a capitalised ``token`` after the lowercase content word ``prev`` a new heading, not part of the name?
+
+    PDF mirrors flatten layout, so a name runs straight into the next heading (``handlingsplan mot våld
+    Dokumentnamn``). Proper nouns (``jämställt Stockholm``) continue the name.
+
+    >>> _ends_flattened_name("Deltagare", "våld", {"i"}), _ends_flattened_name("Stockholm", "jämställt", {"i"})
+    (True, False)
+    """
+    names = _proper_nouns()
+    if not names or not token[:1].isupper() or token.isupper() or not prev[:1].islower():
+        return False
+    if prev.lower() in function_words or not prev.isalpha():
+        return False
+    return token not in names and not (token.endswith("s") and token[:-1] in names)
 
 
 def _unknown_words(name: str) -> int:
@@ -187,7 +221,11 @@ class ProgramFinder:
                 continue  # "JÄMSTÄLLDHETSPOLICY" alone: a section heading
             elif compound and (city or self._is_policy(base) or self._year_follows(text, w_end)):
                 end = self._year_follows(text, w_end) or w_end
+                if end > w_end:  # "Översiktsplan 2013 för Säters kommun": a complement may follow the year
+                    end = self._complement_end(text, end, word) or end
                 out.append(_Mention(start, end, "", "compound"))
+            elif compound and word[:1].isupper() and _AGENDA_ITEM.search(before):
+                out.append(_Mention(start, w_end, "", "compound"))  # "Ks 106 Jämställdhetsplan": an agenda item
         return out
 
     @staticmethod
@@ -237,6 +275,10 @@ class ProgramFinder:
                 continue
             if not tok[0].isalnum() and tok[0] not in "&{|":
                 break
+            if tok.isdigit():
+                break  # "Miljöpolicy för Öckerö Båttrafik 7. Ansökan …": an agenda number, not part of the name
+            if i > 1 and _ends_flattened_name(tok, tokens[i - 1][0], self.function_words):
+                break
             if len(tok) == 1 and tok.islower() and tok not in "iåöo":
                 break  # OCR debris ("r" for "är") ends a name
             if len(tok) >= 3 and tok.isupper() and not head_word.isupper() and not _ACRONYM.fullmatch(tok):
@@ -248,6 +290,7 @@ class ProgramFinder:
                     or nxt[0].isupper()
                     or self._head_base(nxt)
                     or nxt.lower() in self.stop - self.function_words
+                    or nxt.lower() in ("den", "det", "de", "dess", "sin", "sina")  # "… och den regionala …"
                     or (len(nxt) >= 7 and nxt.endswith(("en", "na")))  # "… och förslagen i …": a new definite NP
                     or (low == "samt" and len(nxt) >= 5 and nxt.endswith(("at", "it", "ats", "its", "ade", "ades")))
                 ):
