@@ -29,12 +29,13 @@ token itself by a margin, and its posterior becomes the change's confidence.
 from __future__ import annotations
 
 import gzip
+import heapq
 import itertools
 import json
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -163,6 +164,12 @@ def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[T
             continue
         line_start = not text[text.rfind("\n", 0, s) + 1 : s].strip()
         yield Token(s, e, word, _starts_sentence(text, s), text.startswith("-", e), line_start)
+
+
+@lru_cache(maxsize=64)
+def _block_tokens(text: str, start: int, end: int) -> tuple[Token, ...]:
+    """:func:`iter_tokens` of a block, kept for the corrector's second pass over it (tokens are not modified)."""
+    return tuple(iter_tokens(text, start, end))
 
 
 def _starts_sentence(text: str, pos: int) -> bool:
@@ -414,13 +421,14 @@ class Corrector:
         self.channel = channel
         self.domain = domain or {}
         self._domain_lp: dict[str, float]
-        self._splits: Callable[[str], list[tuple[str, ...]]]
+        self._splits: Callable[[str, int], list[tuple[str, ...]]]
         self._exact_compound: Callable[[str], float | None]
         self._part_words: Callable[[str, bool], tuple[str, ...]]
         self._scored = self._scored_memo
         self._memo: dict[tuple[str, float, bool, bool], tuple[float, tuple[tuple[str, float], ...]]] = {}
         self.fallback = share_with
         self._readings = lru_cache(maxsize=64)(self._readings_uncached)
+        self._alts = lru_cache(maxsize=16)(self._alternatives)
         if share_with is not None:
             # Same lexicon and LM: the channel-independent caches (compounds) are shared.
             self._domain_lp = share_with._domain_lp
@@ -452,18 +460,18 @@ class Corrector:
         return default_corrector()
 
     # ---- candidates
-    def _alternatives(self, token: str, lam: float) -> list[list[tuple[int, str, float, int]]]:
+    def _alternatives(self, token: str, lam: float) -> list[tuple[tuple[int, str, float, int], ...]]:
         """Per position, the non-identity readings: (observed length, intended skeleton, log10 P)."""
         table = self._readings(lam)
         n = len(token)
-        out: list[list[tuple[int, str, float, int]]] = []
+        out: list[tuple[tuple[int, str, float, int], ...]] = []
         for i in range(n):
             opts = table.get(token[i], ())
             for length in range(2, min(self.channel.max_obs, n - i) + 1):
                 more = table.get(token[i : i + length])
                 if more:
                     opts = tuple(sorted((*opts, *more), key=lambda o: -o[2]))
-            out.append(list(opts))
+            out.append(opts)
         return out
 
     def _readings_uncached(self, lam: float) -> dict[str, tuple[tuple[int, str, float, int], ...]]:
@@ -502,22 +510,43 @@ class Corrector:
         """
         return [(skel, _unlink(link), cost) for skel, link, cost in self._variants(token, lam, floor, budget)]
 
-    def _variants(self, token: str, lam: float, floor: float, budget: int) -> list[tuple[str, Link, float]]:
-        """:meth:`variants` with each path as a :data:`Link` chain (built in O(1) per step; most
-        variants are not words, so their paths are never needed as tuples)."""
-        alts = self._alternatives(token, lam)
+    def _variants(
+        self, token: str, lam: float, floor: float, budget: int, keep: str = "all"
+    ) -> list[tuple[str, Link, float]]:
+        """:meth:`variants` with each path as a :data:`Link` chain (built in O(1) per step).
+
+        ``keep="words"``: only variants that are skeletons of lexicon words, and a substitution
+        is not explored when no lexicon skeleton begins with the variant so far (the lookups
+        need nothing else). ``keep="top"``: the :data:`COMPOUND_VARIANTS` likeliest variants
+        (stable order), a subtree being left out once it cannot enter them.
+        """
+        alts = self._alts(token, lam)  # (one token's searches share them)
         n = len(token)
         base = skeleton(token)
         positions = [i for i in range(n) if alts[i]]
         last = len(positions)
         out: list[tuple[str, Link, float]] = []
+        words_only, top_only = keep == "words", keep == "top"
+        zipf, known = self.lex.zipf, self.lex._skel
+        keys = _skeleton_keys(self.lex) if words_only else []
+        best: list[float] = []  # top_only: the best costs so far, a min-heap of COMPOUND_VARIANTS
+        nodes = [0]
+
+        def begins_word(stem: str) -> bool:
+            i = bisect_left(keys, stem)
+            return i < len(keys) and keys[i].startswith(stem)
 
         # Depth-first, in the order: no further substitution, then substitutions at later
         # positions before earlier ones (each call emits one variant, so the calls are few).
         def rec(run: int, k: int, prefix: str, link: Link, cost: float, subs: int) -> None:
             while k < last and positions[k] < run:
                 k += 1
-            out.append((prefix + base[run:], (link, (token[run:], n - run)) if run < n else link, cost))
+            nodes[0] += 1
+            skel = prefix + base[run:]
+            if not words_only or skel in zipf or skel in known:
+                out.append((skel, (link, (token[run:], n - run)) if run < n else link, cost))
+                if top_only:
+                    (heapq.heappush if len(best) < COMPOUND_VARIANTS else heapq.heappushpop)(best, cost)
             if subs >= budget:
                 return
             for i in range(last - 1, k - 1, -1):
@@ -525,11 +554,11 @@ class Corrector:
                 head = (link, (token[run:j], j - run)) if j > run else link
                 stem = prefix + base[run:j]
                 for length, sk, lp, weight in alts[j]:
-                    if cost + lp < floor:
-                        break
-                    if subs + weight > budget:
+                    if cost + lp < floor or (top_only and len(best) == COMPOUND_VARIANTS and cost + lp <= best[0]):
+                        break  # (readings come best first; a later tie ranks after the variants kept)
+                    if subs + weight > budget or (words_only and not begins_word(stem + sk)):
                         continue
-                    if len(out) >= MAX_VARIANTS:
+                    if nodes[0] >= MAX_VARIANTS:
                         return
                     rec(
                         j + length,
@@ -541,6 +570,8 @@ class Corrector:
                     )
 
         rec(0, 0, "", None, 0.0, 0)
+        if top_only:
+            out = sorted(out, key=lambda v: -v[2])[:COMPOUND_VARIANTS]
         return out
 
     def channel_logp(self, word: str, path: Path_, lam: float) -> float:
@@ -622,12 +653,13 @@ class Corrector:
         z = self.lex.zipf.get(mod) or self.lex.zipf.get(mod[:-1], 0)
         return RARE_MODIFIER * max(0.0, 3.0 - z / 10.0)
 
-    def _splits_uncached(self, skel: str) -> list[tuple[str, ...]]:
-        """Ways to read a skeleton as modifier(s) + head, as tuples of part *skeletons*."""
+    def _splits_uncached(self, skel: str, parts: int = 3) -> list[tuple[str, ...]]:
+        """Ways to read a skeleton as modifier(s) + head (at most ``parts`` parts), as tuples of part *skeletons*."""
         found: list[tuple[str, ...]] = []
         n = len(skel)
         zipf, alts = self.lex.zipf, self.lex._skel  # (a skeleton in neither has no words: skip the lookups)
-        for k in range(2, n - 2):
+        # A modifier (or modifier + s) must begin some lexicon skeleton: no longer left part can.
+        for k in range(2, min(n - 2, _known_prefix(_skeleton_keys(self.lex), skel) + 2)):
             left, right = skel[:k], skel[k:]
             if not (
                 left in zipf or left in alts or (k > 3 and left[-1] == "s" and (left[:-1] in zipf or left[:-1] in alts))
@@ -635,10 +667,8 @@ class Corrector:
                 continue
             if (right in zipf or right in alts) and self._part_words(right, True):
                 found.append((left, right))
-            if len(right) >= 6:
-                for tail in self._splits(right):
-                    if len(tail) < 3:
-                        found.append((left, *tail))
+            if parts > 2 and len(right) >= 6:
+                found.extend((left, *tail) for tail in self._splits(right, parts - 1))
         return found
 
     def _part_words_uncached(self, skel: str, head: bool) -> tuple[str, ...]:
@@ -670,13 +700,13 @@ class Corrector:
         the rarer readings no real posterior mass).
         """
         scores: dict[str, float] = {}
-        variants = self._variants(token, lam, floor, 1)
-        self._score_variants(variants, lam, allow_modifier, scores)
+        budget = 1
+        self._score_variants(self._variants(token, lam, floor, budget, "words"), lam, allow_modifier, scores)
         if not scores or max(scores.values()) < settle_above:
-            variants = self._variants(token, lam, floor, MAX_SUBSTITUTIONS)
-            self._score_variants(variants, lam, allow_modifier, scores)
+            budget = MAX_SUBSTITUTIONS
+            self._score_variants(self._variants(token, lam, floor, budget, "words"), lam, allow_modifier, scores)
         if len(token) >= 6 and (not scores or max(scores.values()) < -8.0):
-            self._compound_candidates(variants, lam, scores)
+            self._compound_candidates(self._variants(token, lam, floor, budget, "top"), lam, scores)
         if (
             len(token) >= EDIT_MIN_LENGTH
             and lam >= GLYPH_RULES_MIN_LAMBDA
@@ -738,7 +768,7 @@ class Corrector:
     ) -> None:
         for skel, link, _cost in sorted(variants, key=lambda v: -v[2])[:COMPOUND_VARIANTS]:
             path = _unlink(link)
-            for parts in self._splits(skel):
+            for parts in self._splits(skel, 3):
                 choices = [self._part_words(p, i == len(parts) - 1) for i, p in enumerate(parts)]
                 if not all(choices):
                     continue
@@ -843,6 +873,30 @@ class Corrector:
 
 
 @lru_cache(maxsize=2)
+def _skeleton_keys(lex: Lexicon) -> list[str]:
+    """Every lexicon form and skeleton, sorted: a variant that begins none of them is no word's beginning."""
+    return sorted([*lex.zipf, *lex._skel])
+
+
+def _known_prefix(keys: list[str], text: str) -> int:
+    """Length of the longest beginning of ``text`` that begins one of the sorted ``keys``.
+
+    (The key sharing most with ``text`` sorts next to it.)
+
+    >>> _known_prefix(["barn", "barnet", "bil"], "barnrätt"), _known_prefix(["bil"], "x")
+    (4, 0)
+    """
+    i = bisect_left(keys, text)
+    best = 0
+    for key in keys[max(0, i - 1) : i + 1]:
+        m, most = 0, min(len(key), len(text))
+        while m < most and key[m] == text[m]:
+            m += 1
+        best = max(best, m)
+    return best
+
+
+@lru_cache(maxsize=2)
 def _edit_targets(lex: Lexicon) -> dict[str, tuple[tuple[str, int], ...]]:
     """Skeleton → the words :meth:`Corrector._edit_candidates` may propose (common, not function
     words, at least ``EDIT_MIN_LENGTH - 1`` letters), with their Zipf × 10."""
@@ -895,6 +949,7 @@ def load_bigrams() -> dict[str, int]:
     return {row[0]: int(row[1]) for row in rows if len(row) == 2}
 
 
+@lru_cache(maxsize=100_000)
 def bigram_bonus(prev: str, word: str) -> float:
     """log10 P(word | prev) / P(word) from domain counts, smoothed, only ever a bonus (0 … 1).
 
@@ -1013,7 +1068,8 @@ def iter_corrections(
 ) -> Iterator[tuple[Token, str, float, str]]:
     """Yield (token, replacement, confidence, rule) for the words of ``block`` worth changing."""
     lam = block.lam
-    tokens = list(iter_tokens(text, block.start, block.end))
+    tokens = _block_tokens(text, block.start, block.end)
+    plain: dict[str, str] = {}  # a next word's reading without context, per form
     repaired: dict[int, str] = {}  # token index → its correction, the left context of the next word
     for i, tok in enumerate(tokens):
         word = tok.text
@@ -1038,7 +1094,8 @@ def iter_corrections(
         if i + 1 < len(tokens) and not final and not text[tok.end : tokens[i + 1].start].strip():
             nxt = tokens[i + 1].text
             if nxt.isalpha() and 1 < len(nxt) <= MAX_TOKEN_LENGTH:
-                next_word = corrector.best(nxt.lower(), lam)[0]
+                nxt = nxt.lower()
+                next_word = plain.get(nxt) or plain.setdefault(nxt, corrector.best(nxt, lam)[0])
         best, conf = corrector.best(
             low,
             lam,
@@ -1076,7 +1133,7 @@ def _skip_token(word: str) -> bool:
     return bool(inner_caps) and not word.isupper() and not inner_caps <= set("AOÅÄÖ")
 
 
-def _digit_one(text: str, tokens: list[Token], i: int) -> str | None:
+def _digit_one(text: str, tokens: Sequence[Token], i: int) -> str | None:
     """A lone ``1`` between two words is a misread ``i`` (but ``sida 1 av 3``, ``1 år``, ``1.`` stay);
     a lone ``|`` before a word is a misread ``I``."""
     tok = tokens[i]
