@@ -20,6 +20,7 @@ nodes across documents is :mod:`mrtext.graph.resolve`'s job.
 from __future__ import annotations
 
 import bisect
+import functools
 import importlib.util
 import itertools
 import logging
@@ -167,8 +168,14 @@ def list_items(text: str, pos: int, *, max_items: int = 40, max_words: int = 22)
     return items[:max_items]
 
 
+@functools.cache
+def _has_repair() -> bool:
+    """Whether the repair stage is installed (looked up once)."""
+    return importlib.util.find_spec("mrtext.repair") is not None
+
+
 def _repaired_text(text: str, record: DocumentRecord, repair: str) -> str:
-    if repair == "never" or importlib.util.find_spec("mrtext.repair") is None:
+    if repair == "never" or not _has_repair():
         return text
     if repair == "auto" and not record.repaired:
         return text
