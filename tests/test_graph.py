@@ -380,6 +380,14 @@ def _case(
 
 # Phrasings of other municipalities (protocol items, plans, replies), written for these tests.
 MUNICIPAL_CASES = [
+    _case(  # a report is not part of the program something in it "ingår i"
+        "report-not-part-of-program",
+        "Kommunen redovisar läget.\n\nBarnkonventionen ingår i Program för trygghet.",
+        "rapport",
+        {("references", "doc:t", "program:Program för trygghet")},
+        programs=("Program för trygghet",),
+        title="Årsrapport 2019",
+    ),
     _case(  # the diary number below an item heading is the item's, not the program's it names
         "item-dnr-not-attached-to-program",
         "4 Svar på remiss från stadsledningskontoret av Miljöprogram 2007-2010.\n\nDnr 2006-152-307.",
