@@ -42,7 +42,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from mrtext.repair.lexicon import Lexicon, load_lexicon, skeleton
+from mrtext.repair.lexicon import COMMON_MAX_ZIPF, COMMON_MIN_LENGTH, COMMON_MIN_ZIPF, Lexicon, load_lexicon, skeleton
 
 __all__ = ["SWEDISH_DIACRITIC_RATE", "Block", "Corrector", "Token", "default_corrector", "detect_blocks", "iter_tokens"]
 
@@ -56,7 +56,7 @@ UNKNOWN_LOGP = -9.0  # a token the lexicon cannot explain (rare word, name) per 
 UNKNOWN_PER_CHAR = -0.1  # ... and a little less likely the longer it is
 NAME_BONUS = 1.5  # capitalised mid-sentence unknowns are usually names
 COMPOUND_JOINT = -2.0  # cost of each compound joint (P(compound) ≈ P(head) / 100)
-HEAD_MAX_ZIPF = 60  # function words (den, det, man…) are not compound heads
+HEAD_MAX_ZIPF = COMMON_MAX_ZIPF  # (60) function words (den, det, man…) are not compound heads
 RARE_MODIFIER = -0.3  # per Zipf unit a modifier lies below 3.0
 MIN_CHANNEL = -5.5  # variants needing less likely readings are not generated
 MAX_VARIANTS = 1000
@@ -78,8 +78,8 @@ _LOG_NOT_DOMAIN = math.log10(1 - DOMAIN_WEIGHT)
 BIGRAM_KAPPA = 2.0  # smoothing of the domain bigram model
 BIGRAM_MAX_BONUS = 1.0
 FINAL_MIN_COUNT = 5
-EDIT_MIN_LENGTH = 8  # one-edit candidates only for tokens this long ...
-EDIT_MIN_ZIPF = 25  # ... and only words at least this common (Zipf × 10)
+EDIT_MIN_LENGTH = COMMON_MIN_LENGTH + 1  # one-edit candidates only for tokens this long ...
+EDIT_MIN_ZIPF = COMMON_MIN_ZIPF  # ... and only words at least this common (Zipf × 10), not function words
 GENERIC_EDIT_RATE = 0.002  # P(a letter is misread, added or dropped) at full damage
 _EDIT_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 LM_MAX = -1.2  # log10 P of the commonest Swedish word (och, i: Zipf 7.8)  # domain occurrences needed before a word's sentence-end rate is trusted
@@ -528,7 +528,7 @@ class Corrector:
         out: list[tuple[str, Link, float]] = []
         words_only, top_only = keep == "words", keep == "top"
         zipf, known = self.lex.zipf, self.lex._skel
-        keys = _skeleton_keys(self.lex) if words_only else []
+        keys = self.lex.keys if words_only else []
         best: list[float] = []  # top_only: the best costs so far, a min-heap of COMPOUND_VARIANTS
         nodes = [0]
 
@@ -659,7 +659,7 @@ class Corrector:
         n = len(skel)
         zipf, alts = self.lex.zipf, self.lex._skel  # (a skeleton in neither has no words: skip the lookups)
         # A modifier (or modifier + s) must begin some lexicon skeleton: no longer left part can.
-        for k in range(2, min(n - 2, _known_prefix(_skeleton_keys(self.lex), skel) + 2)):
+        for k in range(2, min(n - 2, _known_prefix(self.lex.keys, skel) + 2)):
             left, right = skel[:k], skel[k:]
             if not (
                 left in zipf or left in alts or (k > 3 and left[-1] == "s" and (left[:-1] in zipf or left[:-1] in alts))
@@ -745,7 +745,7 @@ class Corrector:
         edit_lp = math.log10(GENERIC_EDIT_RATE * max(lam, 0.05))
         dia_lp = {c: error.get((skeleton(c), c), -2.0) for c in "åäö"}
         n = len(base)
-        targets = _edit_targets(self.lex)
+        targets, zipf = self.lex.common, self.lex.zipf
         for i in range(n + 1):
             head, tail = base[:i], base[i:]
             rest = base[i + 1 :]
@@ -756,7 +756,8 @@ class Corrector:
             for words in found:
                 if not words:
                     continue
-                for w, z in words:
+                for w in words:
+                    z = zipf[w]
                     if skeleton(w) + "s" == base:
                         continue  # (a genitive -s the lexicon lacks is not an OCR error)
                     s = self._lp(w, z) + edit_lp + sum(dia_lp.get(ch, 0.0) for ch in w)
@@ -872,12 +873,6 @@ class Corrector:
         return own, tuple(scores.items())
 
 
-@lru_cache(maxsize=2)
-def _skeleton_keys(lex: Lexicon) -> list[str]:
-    """Every lexicon form and skeleton, sorted: a variant that begins none of them is no word's beginning."""
-    return sorted([*lex.zipf, *lex._skel])
-
-
 def _known_prefix(keys: list[str], text: str) -> int:
     """Length of the longest beginning of ``text`` that begins one of the sorted ``keys``.
 
@@ -894,17 +889,6 @@ def _known_prefix(keys: list[str], text: str) -> int:
             m += 1
         best = max(best, m)
     return best
-
-
-@lru_cache(maxsize=2)
-def _edit_targets(lex: Lexicon) -> dict[str, tuple[tuple[str, int], ...]]:
-    """Skeleton → the words :meth:`Corrector._edit_candidates` may propose (common, not function
-    words, at least ``EDIT_MIN_LENGTH - 1`` letters), with their Zipf × 10."""
-    found: dict[str, list[tuple[str, int]]] = {}
-    for w, z in lex.zipf.items():
-        if EDIT_MIN_ZIPF <= z <= HEAD_MAX_ZIPF and len(w) >= EDIT_MIN_LENGTH - 1:
-            found.setdefault(skeleton(w), []).append((w, z))
-    return {k: tuple(v) for k, v in found.items()}
 
 
 def _clear(scored: tuple[float, tuple[tuple[str, float], ...]]) -> bool:

@@ -31,6 +31,11 @@ from pathlib import Path
 __all__ = ["Lexicon", "load_lexicon", "skeleton"]
 
 _FOLD = str.maketrans("åäöéÅÄÖÉ", "aaoeAAOE")
+#: Forms indexed in :attr:`Lexicon.common` (the corrector's one-edit proposals): Zipf × 10 within
+#: these bounds (common, but not function words) and at least this many letters.
+COMMON_MIN_ZIPF = 25
+COMMON_MAX_ZIPF = 60
+COMMON_MIN_LENGTH = 7
 #: log10 probability of a Zipf-0 word; ``logp = zipf - 9``.
 _ZIPF_OFFSET = 9.0
 
@@ -52,16 +57,28 @@ class Lexicon:
         flags: flag letter → forms: ``P`` proper noun, ``X`` may begin a compound,
             ``Z`` only inside compounds.
         skeletons: skeleton → space-separated forms containing å/ä/ö/é with that skeleton.
+        index: ``(keys, common)`` as :func:`build_index` makes them (computed when not given).
+
+    Attributes:
+        keys: every form and skeleton, sorted (a string no key begins with begins no word).
+        common: skeleton → the common forms with it (see :data:`COMMON_MIN_ZIPF`).
     """
 
-    __slots__ = ("_skel", "begin", "only_compound", "proper", "zipf")
+    __slots__ = ("_skel", "begin", "common", "keys", "only_compound", "proper", "zipf")
 
-    def __init__(self, zipf: dict[str, int], flags: dict[str, frozenset[str]], skeletons: dict[str, str]) -> None:
+    def __init__(
+        self,
+        zipf: dict[str, int],
+        flags: dict[str, frozenset[str]],
+        skeletons: dict[str, str],
+        index: tuple[list[str], dict[str, tuple[str, ...]]] | None = None,
+    ) -> None:
         self.zipf = zipf
         self.proper = flags.get("P", frozenset())
         self.begin = flags.get("X", frozenset())
         self.only_compound = flags.get("Z", frozenset())
         self._skel = skeletons
+        self.keys, self.common = index or build_index(zipf, skeletons)
 
     def __contains__(self, word: object) -> bool:
         return word in self.zipf
@@ -95,6 +112,19 @@ class Lexicon:
     def is_modifier(self, word: str) -> bool:
         """May ``word`` begin a compound (flagged by hunspell, compound-only, or a common word)?"""
         return word in self.begin or word in self.only_compound or self.zipf.get(word, 0) >= 30
+
+
+def build_index(zipf: dict[str, int], skeletons: dict[str, str]) -> tuple[list[str], dict[str, tuple[str, ...]]]:
+    """The sorted keys and the common-form index of a lexicon (see :class:`Lexicon`).
+
+    >>> build_index({"bord": 40, "stöd": 45, "stödet": 40, "förvaltning": 45}, {"stod": "stöd"})
+    (['bord', 'förvaltning', 'stod', 'stöd', 'stödet'], {'forvaltning': ('förvaltning',)})
+    """
+    common: dict[str, list[str]] = {}
+    for w, z in zipf.items():
+        if COMMON_MIN_ZIPF <= z <= COMMON_MAX_ZIPF and len(w) >= COMMON_MIN_LENGTH:
+            common.setdefault(skeleton(w), []).append(w)
+    return sorted([*zipf, *skeletons]), {k: tuple(v) for k, v in common.items()}
 
 
 def read_lexicon(path: str | Path) -> Lexicon:
@@ -132,8 +162,8 @@ def load_lexicon() -> Lexicon:
     cache = _cache_file(path)
     if cache is not None and cache.is_file():
         try:
-            zipf, flags, skeletons = marshal.loads(cache.read_bytes())
-            return Lexicon(zipf, {k: frozenset(v) for k, v in flags.items()}, skeletons)
+            zipf, flags, skeletons, keys, common = marshal.loads(cache.read_bytes())
+            return Lexicon(zipf, {k: frozenset(v) for k, v in flags.items()}, skeletons, (keys, common))
         except (OSError, ValueError, EOFError, TypeError):
             pass
     lex = read_lexicon(path)
@@ -142,9 +172,9 @@ def load_lexicon() -> Lexicon:
         with contextlib.suppress(OSError, ValueError):
             cache.parent.mkdir(parents=True, exist_ok=True)
             tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps((lex.zipf, flags_out, lex._skel)))
+            tmp.write_bytes(marshal.dumps((lex.zipf, flags_out, lex._skel, lex.keys, lex.common)))
             tmp.replace(cache)
-            for stale in cache.parent.glob("lexicon-*.marshal"):
+            for stale in cache.parent.glob("lexicon*-*.marshal"):
                 if stale != cache:
                     stale.unlink()  # copies of older artifacts
     return lex
@@ -160,4 +190,4 @@ def _cache_file(artifact: Path) -> Path | None:
         digest = hashlib.sha1(artifact.read_bytes()).hexdigest()[:16]  # a cache key, not security
     except OSError:
         return None
-    return root / f"lexicon-{digest}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
+    return root / f"lexicon2-{digest}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
