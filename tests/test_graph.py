@@ -380,6 +380,12 @@ def _case(
 
 # Phrasings of other municipalities (protocol items, plans, replies), written for these tests.
 MUNICIPAL_CASES = [
+    _case(  # a remissvar heading with a plain "yttrande över" and the report's number
+        "remissvar-yttrande-over-report",
+        "Kommunens yttrande över utredningen Bättre vägar (SOU 2021:9)\n\nKommunen tillstyrker förslagen.",
+        "remissvar",
+        {("responds_to", "doc:t", "external:SOU 2021:9 | type:remiss")},
+    ),
     _case(  # a report is not part of the program something in it "ingår i"
         "report-not-part-of-program",
         "Kommunen redovisar läget.\n\nBarnkonventionen ingår i Program för trygghet.",
