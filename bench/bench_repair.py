@@ -61,13 +61,33 @@ def _texts() -> tuple[list[str], list[str]]:
     return damaged, clean
 
 
-def _rate(texts: list[str], fn: object, repeat: int = 1) -> tuple[float, int]:
+def _rate(texts: list[str], fn: object, repeat: int = 1, best_of: int = 3, before: object = None) -> tuple[float, int]:
+    """Tokens per CPU second (``time.process_time``: the machine is shared), the best of ``best_of`` runs.
+
+    ``before`` runs ahead of each run, untimed (to make the caches cold again).
+    """
     tokens = sum(len(WORD.findall(t)) for t in texts)
-    t0 = time.perf_counter()
-    for _ in range(repeat):
-        for t in texts:
-            fn(t)  # type: ignore[operator]
-    return tokens * repeat / (time.perf_counter() - t0), tokens
+    best = float("inf")
+    for _ in range(best_of):
+        if before is not None:
+            before()  # type: ignore[operator]
+        t0 = time.process_time()
+        for _ in range(repeat):
+            for t in texts:
+                fn(t)  # type: ignore[operator]
+        best = min(best, time.process_time() - t0)
+    return tokens * repeat / max(best, 1e-9), tokens
+
+
+def _cold() -> None:
+    """A fresh corrector (the lexicon stays loaded) with every per-text cache empty."""
+    from mrtext.repair import corrector
+
+    for name in ("default_corrector", "_adapted_corrector", "bigram_bonus", "_block_tokens"):
+        cached = getattr(corrector, name, None)  # (older versions lack some of these caches)
+        if hasattr(cached, "cache_clear"):
+            cached.cache_clear()
+    corrector.default_corrector()
 
 
 def _run(code: str, env: dict[str, str] | None = None) -> dict[str, float]:
@@ -97,13 +117,16 @@ def main() -> None:
     default_corrector()
     damaged, clean = _texts()
     ref_d, n_d = _rate(damaged, WORD.findall, repeat=20)
-    cold_d, _ = _rate(damaged, repair)
+    cold_d, _ = _rate(damaged, repair, before=_cold)
     warm_d, _ = _rate(damaged, repair)
     ref_c, n_c = _rate(clean, WORD.findall, repeat=20)
     clean_rate, _ = _rate(clean, repair, repeat=3)
     print(f"damaged text: {len(damaged)} documents, {n_d} tokens")
     print(f"  regex tokenizer (reference): {ref_d:,.0f} tokens/s")
-    print(f"  repair, cold caches: {cold_d:,.0f} tokens/s (1/{ref_d / cold_d:.0f} of the reference; target 20,000)")
+    print(
+        f"  repair, cold caches (a fresh corrector per run): {cold_d:,.0f} tokens/s "
+        f"(1/{ref_d / cold_d:.0f} of the reference; target 20,000)"
+    )
     print(f"  repair, warm caches: {warm_d:,.0f} tokens/s (1/{ref_d / warm_d:.0f} of the reference)")
     print(f"clean text: {len(clean)} documents, {n_c} tokens")
     print(f"  regex tokenizer (reference): {ref_c:,.0f} tokens/s")

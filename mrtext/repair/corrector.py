@@ -746,7 +746,10 @@ class Corrector:
         dia_lp = {c: error.get((skeleton(c), c), -2.0) for c in "åäö"}
         n = len(base)
         targets, zipf = self.lex.common, self.lex.zipf
-        for i in range(n + 1):
+        # The unchanged beginning and end around an edit must begin / end a common word.
+        forwards, backwards = self.lex.common_ends
+        first = max(0, n - _known_prefix(backwards, base[::-1]) - 1)
+        for i in range(first, min(n, _known_prefix(forwards, base)) + 1):
             head, tail = base[:i], base[i:]
             rest = base[i + 1 :]
             found = [targets.get(head + c + tail) for c in _EDIT_LETTERS]  # a letter dropped

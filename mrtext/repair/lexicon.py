@@ -40,6 +40,11 @@ COMMON_MIN_LENGTH = 7
 _ZIPF_OFFSET = 9.0
 
 
+#: What :func:`build_index` returns: sorted keys, common forms by skeleton, their sorted skeletons
+#: (forwards and reversed).
+Index = tuple[list[str], dict[str, tuple[str, ...]], tuple[list[str], list[str]]]
+
+
 def skeleton(word: str) -> str:
     """Fold å/ä/ö/é to a/a/o/e (both cases).
 
@@ -57,28 +62,30 @@ class Lexicon:
         flags: flag letter → forms: ``P`` proper noun, ``X`` may begin a compound,
             ``Z`` only inside compounds.
         skeletons: skeleton → space-separated forms containing å/ä/ö/é with that skeleton.
-        index: ``(keys, common)`` as :func:`build_index` makes them (computed when not given).
+        index: ``(keys, common, common_ends)`` as :func:`build_index` makes them (computed when not given).
 
     Attributes:
         keys: every form and skeleton, sorted (a string no key begins with begins no word).
         common: skeleton → the common forms with it (see :data:`COMMON_MIN_ZIPF`).
+        common_ends: the skeletons of :attr:`common` sorted, and sorted reversed (for their
+            beginnings and endings).
     """
 
-    __slots__ = ("_skel", "begin", "common", "keys", "only_compound", "proper", "zipf")
+    __slots__ = ("_skel", "begin", "common", "common_ends", "keys", "only_compound", "proper", "zipf")
 
     def __init__(
         self,
         zipf: dict[str, int],
         flags: dict[str, frozenset[str]],
         skeletons: dict[str, str],
-        index: tuple[list[str], dict[str, tuple[str, ...]]] | None = None,
+        index: Index | None = None,
     ) -> None:
         self.zipf = zipf
         self.proper = flags.get("P", frozenset())
         self.begin = flags.get("X", frozenset())
         self.only_compound = flags.get("Z", frozenset())
         self._skel = skeletons
-        self.keys, self.common = index or build_index(zipf, skeletons)
+        self.keys, self.common, self.common_ends = index or build_index(zipf, skeletons)
 
     def __contains__(self, word: object) -> bool:
         return word in self.zipf
@@ -114,17 +121,18 @@ class Lexicon:
         return word in self.begin or word in self.only_compound or self.zipf.get(word, 0) >= 30
 
 
-def build_index(zipf: dict[str, int], skeletons: dict[str, str]) -> tuple[list[str], dict[str, tuple[str, ...]]]:
+def build_index(zipf: dict[str, int], skeletons: dict[str, str]) -> Index:
     """The sorted keys and the common-form index of a lexicon (see :class:`Lexicon`).
 
-    >>> build_index({"bord": 40, "stöd": 45, "stödet": 40, "förvaltning": 45}, {"stod": "stöd"})
-    (['bord', 'förvaltning', 'stod', 'stöd', 'stödet'], {'forvaltning': ('förvaltning',)})
+    >>> build_index({"bord": 40, "stöd": 45, "förvaltning": 45, "bostäder": 30}, {"stod": "stöd"})
+    (['bord', 'bostäder', 'förvaltning', 'stod', 'stöd'], {'forvaltning': ('förvaltning',), 'bostader': ('bostäder',)}, (['bostader', 'forvaltning'], ['gnintlavrof', 'redatsob']))
     """
     common: dict[str, list[str]] = {}
     for w, z in zipf.items():
         if COMMON_MIN_ZIPF <= z <= COMMON_MAX_ZIPF and len(w) >= COMMON_MIN_LENGTH:
             common.setdefault(skeleton(w), []).append(w)
-    return sorted([*zipf, *skeletons]), {k: tuple(v) for k, v in common.items()}
+    ends = sorted(common), sorted(k[::-1] for k in common)
+    return sorted([*zipf, *skeletons]), {k: tuple(v) for k, v in common.items()}, ends
 
 
 def read_lexicon(path: str | Path) -> Lexicon:
@@ -162,8 +170,8 @@ def load_lexicon() -> Lexicon:
     cache = _cache_file(path)
     if cache is not None and cache.is_file():
         try:
-            zipf, flags, skeletons, keys, common = marshal.loads(cache.read_bytes())
-            return Lexicon(zipf, {k: frozenset(v) for k, v in flags.items()}, skeletons, (keys, common))
+            zipf, flags, skeletons, keys, common, ends = marshal.loads(cache.read_bytes())
+            return Lexicon(zipf, {k: frozenset(v) for k, v in flags.items()}, skeletons, (keys, common, ends))
         except (OSError, ValueError, EOFError, TypeError):
             pass
     lex = read_lexicon(path)
@@ -172,7 +180,7 @@ def load_lexicon() -> Lexicon:
         with contextlib.suppress(OSError, ValueError):
             cache.parent.mkdir(parents=True, exist_ok=True)
             tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps((lex.zipf, flags_out, lex._skel, lex.keys, lex.common)))
+            tmp.write_bytes(marshal.dumps((lex.zipf, flags_out, lex._skel, lex.keys, lex.common, lex.common_ends)))
             tmp.replace(cache)
             for stale in cache.parent.glob("lexicon*-*.marshal"):
                 if stale != cache:
@@ -190,4 +198,4 @@ def _cache_file(artifact: Path) -> Path | None:
         digest = hashlib.sha1(artifact.read_bytes()).hexdigest()[:16]  # a cache key, not security
     except OSError:
         return None
-    return root / f"lexicon2-{digest}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
+    return root / f"lexicon3-{digest}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
