@@ -628,7 +628,8 @@ class Corrector:
 
     def _exact_compound_uncached(self, word: str) -> float | None:
         best = None
-        for k in range(2, len(word) - 2):
+        # A modifier is a lexicon form (flags are only given to listed forms): no longer left part can be one.
+        for k in range(2, min(len(word) - 2, _known_prefix(self.lex.keys, word) + 2)):
             left, right = word[:k], word[k:]
             if not (self.lex.is_modifier(left) or (left.endswith("s") and k > 3 and self.lex.is_modifier(left[:-1]))):
                 continue
