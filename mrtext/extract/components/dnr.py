@@ -8,7 +8,9 @@ without a prefix (``Dnr``, ``dnr:``, ``diarienummer`` …):
 * ``171-116/2017``, ``434-21/2017``, ``KS 434-21/2017`` (number-number/year),
 * ``2006-152-307``, ``T 2010-313-01743``, ``S-Dp 2002-11922-54`` (year-number-number, not a date),
 * ``1.5.1-135-2012`` (classification code-number-year), ``KS/2019:123`` (code/year:number),
-* ``2019/123``, ``2019:123`` only after a prefix.
+* ``2019/123``, ``2019:123`` only after a prefix,
+* ``801-3545-15`` (county administrative boards) only after a prefix,
+* ``Fi2020/00647/K`` (Government Offices: ministry code, year/number, unit).
 
 SFS numbers, government series (``SOU 2019:42``, ``prop. 2016/17:180``) and municipal serials
 (``Utlåtande 2017:19``, ``Motion 2016:5``, ``interpellation (2017:18)``) are *not* diary numbers; the
@@ -18,6 +20,8 @@ first two are reported as ``REFERENCE`` spans in ``doc.spans["mrtext_refs"]``.
 [('Dnr KS 2023/1159', 'KS 2023/1159'), ('dnr 434-\\n21/2017', '434-21/2017')]
 >>> find_diary_numbers("Program 2018-2022, SFS 2008:567, Utlåtande 2017:19, tel. 08-508 290 00")
 []
+>>> find_diary_numbers("Ref: Fi2020/00647/K; Diarienummer: 801-3545-15; nummer 801-3545-15")
+[('Fi2020/00647/K', 'FI2020/00647/K'), ('Diarienummer: 801-3545-15', '801-3545-15')]
 """
 
 from __future__ import annotations
@@ -50,10 +54,15 @@ _FORMS = (
     rf"|(?P<ydn>{_YEAR}[.-]\d{{2,7}})"  # 2019.0123, 2019-00123 (needs a code or prefix)
     rf"|(?P<ycd>{_YEAR}/[A-ZÅÄÖ]{{1,6}}{_WS}\d{{2,7}}(?:{_WS}\d{{1,3}}(?![\d/:.-]))?)"  # 2022/KS 0247 (needs a prefix)
     rf"|(?P<nsy>\d{{1,6}}/\d{{2}})"  # 247/17 (needs a code or prefix)
+    rf"|(?P<lny>\d{{3}}-\d{{1,6}}-\d{{2}})"  # 801-3545-15, county boards (needs a prefix)
     rf"|(?P<nhy>\d{{1,6}}-\d{{2}})"  # 836-19 (needs a prefix)
     rf"|(?P<dig>\d{{5,8}})"  # LTV 131069, RV181929 (needs a code or prefix)
 )
-_FORM_NAMES = ("nny", "cny", "ynn", "ysn", "ycn", "ydn", "ycd", "nsy", "nhy", "dig")
+# Government offices (Regeringskansliet): ministry code glued to the year, unit after a slash: Fi2020/00647/K
+_MINISTRY = re.compile(
+    rf"(?<![\w/.:-])(?P<code>[A-ZÅÄÖ][a-zåäö]{{0,2}})(?P<num>{_YEAR}/\d{{3,6}}/[A-ZÅÄÖ]{{1,4}})(?![\w/])"
+)
+_FORM_NAMES = ("nny", "cny", "ynn", "ysn", "ycn", "ydn", "ycd", "nsy", "lny", "nhy", "dig")
 
 
 def _alternation(words: list[str]) -> str:
@@ -125,7 +134,10 @@ class DiaryNumberFinder:
             cand = self._judge(text, m)
             if cand is not None:
                 out.append(cand)
-        return out
+        for m in _MINISTRY.finditer(text):
+            if not any(c.start < m.end() and m.start() < c.end for c in out):
+                out.append(Candidate(m.start(), m.end(), "DIARY_NUMBER", m.group("code").upper() + m.group("num")))
+        return sorted(out, key=lambda c: c.start)
 
     def _judge(self, text: str, m: re.Match[str]) -> Candidate | None:
         prefix, code, num = m.group("prefix"), m.group("code"), m.group("num")
@@ -140,7 +152,7 @@ class DiaryNumberFinder:
             start = m.start("num")
         if form == "ynn" and _is_date(num):
             return None
-        if form in ("ycd", "nhy") and not prefix:
+        if form in ("ycd", "nhy", "lny") and not prefix:
             return None
         if form in ("nsy", "dig") and not prefix and not (code and len(code) >= 2):
             return None

@@ -41,6 +41,7 @@ _DNR_LINE = re.compile(r"(?:[Dd]nr|[Dd]iarienummer|[Ää]rendenummer)\b.{0,30}")
 _LABEL_LINE = re.compile(
     r"(?i)(?:datum|dnr|diarienummer|sida|beteckning|vår beteckning|er beteckning|handläggare)\s*:?"
 )
+_REF_LINE = re.compile(r"(?:[A-ZÅÄÖ][\w-]+\s+)?(?i:ref|er ref|vår ref|ert dnr|vårt dnr)\.?\s*:?\s*\S+")
 _TYPE_LABEL_LINE = re.compile(r"(?i)(?:tjänsteskrivelse|tjänsteutlåtande|utdragsbestyrkande|till\s+\w+(?:\s+\w+)?)")
 _FIELD_LABEL = re.compile(
     r"\s+(?:Dokumentnamn|Dokumenttyp|Dokumentansvarig|Författare|Version|Godkänd|Godkänt|Fastställd|Fastställt|"
@@ -160,7 +161,9 @@ class DocMetadata:
 
     def _furniture(self, line: str) -> bool:
         """A header line that is only a page mark, a date, a diary number or an organisation name."""
-        if any(r.fullmatch(line) for r in (_PAGE_MARK, _DATE_LINE, _DNR_LINE, _LABEL_LINE, _TYPE_LABEL_LINE)):
+        if any(
+            r.fullmatch(line) for r in (_PAGE_MARK, _DATE_LINE, _DNR_LINE, _LABEL_LINE, _TYPE_LABEL_LINE, _REF_LINE)
+        ):
             return True
         rest = line  # "2020-08-18 Sida 1 av 3 Dnr KS 2020/045": several furniture items on one line
         while rest:
