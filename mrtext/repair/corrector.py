@@ -464,14 +464,12 @@ class Corrector:
         """Per position, the non-identity readings: (observed length, intended skeleton, log10 P)."""
         table = self._readings(lam)
         n = len(token)
-        out: list[tuple[tuple[int, str, float, int], ...]] = []
-        for i in range(n):
-            opts = table.get(token[i], ())
-            for length in range(2, min(self.channel.max_obs, n - i) + 1):
+        out: list[tuple[tuple[int, str, float, int], ...]] = [table.get(c, ()) for c in token]
+        for length in range(2, min(self.channel.max_obs, n) + 1):  # (shorter pieces merged first)
+            for i in range(n - length + 1):
                 more = table.get(token[i : i + length])
                 if more:
-                    opts = tuple(sorted((*opts, *more), key=lambda o: -o[2]))
-            out.append(opts)
+                    out[i] = tuple(sorted((*out[i], *more), key=lambda o: -o[2]))
         return out
 
     def _readings_uncached(self, lam: float) -> dict[str, tuple[tuple[int, str, float, int], ...]]:
