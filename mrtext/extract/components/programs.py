@@ -55,8 +55,17 @@ _ACRONYM = re.compile(r"[A-ZÅÄÖ]{2,6}(?:-\w+)?")  # HBTQ, MR, FN: short acron
 _AGENDA_ITEM = re.compile(
     r"(?:(?:§|\b[A-ZÅÄÖ][a-zåäö]{0,3})[ \t]*\d{1,3}|(?:^|\n)[ \t]*\d{1,2}\.)[ \t]+$"
 )  # "Ks 106 ", "§ 12 ", "5. "
+# "Barnkonventionen, handlingsplan": a heading that names the topic first (a line of its own)
+_INVERTED = re.compile(
+    r"(?m)^[ \t]*(?P<topic>[A-ZÅÄÖ][\w-]+(?:[ \t][\w-]+){0,3}),[ \t]*"
+    r"(?P<head>handlingsplan|program|strategi|policy|riktlinjer)[ \t]*$"
+)
 _NUMERALS = frozenset({"en", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio"})
 _PERIOD = re.compile(r"\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)$")
+
+
+def _alternation_of(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
 def _clean(surface: str) -> str:
@@ -144,6 +153,9 @@ class ProgramFinder:
         self.function_words = set(data["np_function_words"])
         self.plural_det = set(data["plural_determiners"])
         self.adj_suffixes = tuple(data["name_adjective_suffixes"])
+        self.abbreviations: dict[str, str] = data.get("abbreviations", {})
+        abbr = _alternation_of(self.abbreviations) or "(?!)"
+        self.abbreviation_re = re.compile(rf"(?<![\w-])(?P<abbr>{abbr})[ \t]?(?P<year>(?:19|20)\d\d)(?![\w-])")
         self.city = re.compile(rf"{data['city_genitive']}[ \t]*\n?[ \t]*$")
         self.list_intro = re.compile(data["list_intro"], re.IGNORECASE)
         self.fuzzy = float(data.get("fuzzy_ratio", 90))
@@ -153,7 +165,7 @@ class ProgramFinder:
     # ------------------------------------------------------------------ finding
     def find(self, text: str) -> list[Candidate]:
         """Return ``PROGRAM`` candidates with canonical values, in text order."""
-        mentions = self._names(text) + self._aliases(text) + self._list_items(text)
+        mentions = self._names(text) + self._aliases(text) + self._list_items(text) + self._shorthand(text)
         mentions = self._drop_overlaps(mentions)
         self._canonicalise(text, mentions)
         return [Candidate(m.start, m.end, "PROGRAM", m.value) for m in sorted(mentions, key=lambda m: m.start)]
@@ -354,6 +366,24 @@ class ProgramFinder:
                     out.append(_Mention(s, s + len(body), f"{head} för {topic[:1].lower()}{topic[1:]}", "item"))
         return out
 
+    def _shorthand(self, text: str) -> list[_Mention]:
+        """Abbreviated and inverted names with a known value: ``ÖP 2040``, ``Barnkonventionen, handlingsplan``.
+
+        >>> f = ProgramFinder(load_patterns("programs"))
+        >>> [m.value for m in f._shorthand("Nya ÖP 2040 ersätter.\\nBarnkonventionen, handlingsplan\\n")]
+        ['Översiktsplan 2040', 'Handlingsplan för barnkonventionen']
+        """
+        out = [
+            _Mention(m.start(), m.end(), f"{self.abbreviations[m.group('abbr')]} {m.group('year')}", "item")
+            for m in self.abbreviation_re.finditer(text)
+        ]
+        for m in _INVERTED.finditer(text):
+            topic = m.group("topic")
+            if topic.split()[0] not in _proper_nouns():
+                topic = topic[:1].lower() + topic[1:]
+            out.append(_Mention(m.start(), m.end(), f"{m.group('head').capitalize()} för {topic}", "item"))
+        return out
+
     @staticmethod
     def _drop_overlaps(mentions: list[_Mention]) -> list[_Mention]:
         rank = {"item": 0, "name": 1, "compound": 2, "alias": 3}
@@ -432,7 +462,7 @@ class ProgramFinder:
         clusters: list[list[str]] = []
         for v in sorted(counts, key=lambda v: -len(v)):
             for cl in clusters:
-                if same_name(keys[v], keys[cl[0]], self.fuzzy):
+                if same_name(keys[v], keys[cl[0]], self.fuzzy) and not _other_period(v, cl[0]):
                     cl.append(v)
                     break
             else:
@@ -446,6 +476,16 @@ class ProgramFinder:
             for v in cl:
                 out[v] = best
         return out
+
+
+def _other_period(a: str, b: str) -> bool:
+    """Do two names carry different periods (``Översiktsplan 2025`` vs ``Översiktsplan 2040``: two documents)?
+
+    >>> _other_period("Översiktsplan 2025", "Översiktsplan 2040"), _other_period("Program 2018-2022", "Program")
+    (True, False)
+    """
+    pa, pb = _PERIOD.search(_clean(a)), _PERIOD.search(_clean(b))
+    return bool(pa and pb and pa.group().strip() != pb.group().strip())
 
 
 def same_name(key_a: str, key_b: str, fuzzy: float = 90.0) -> bool:
