@@ -78,6 +78,7 @@ _LOG_NOT_DOMAIN = math.log10(1 - DOMAIN_WEIGHT)
 BIGRAM_KAPPA = 2.0  # smoothing of the domain bigram model
 BIGRAM_MAX_BONUS = 1.0
 FINAL_MIN_COUNT = 5
+FINAL_MIN, FINAL_MAX = -1.5, 1.0  # bounds of the sentence-end weight (log10)
 EDIT_MIN_LENGTH = COMMON_MIN_LENGTH + 1  # one-edit candidates only for tokens this long ...
 EDIT_MIN_ZIPF = COMMON_MIN_ZIPF  # ... and only words at least this common (Zipf × 10), not function words
 GENERIC_EDIT_RATE = 0.002  # P(a letter is misread, added or dropped) at full damage
@@ -85,6 +86,8 @@ _EDIT_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 LM_MAX = -1.2  # log10 P of the commonest Swedish word (och, i: Zipf 7.8)  # domain occurrences needed before a word's sentence-end rate is trusted
 TOPIC_BONUS = 0.7  # log10 bonus of a candidate whose beginning was confidently restored elsewhere
 MAX_CONTEXT_BONUS = 1.5  # context bonuses assumed at most (the exact sum, 3.7, would prune nothing)
+#: The most that context can move a candidate against the token itself in :meth:`Corrector.best`.
+CONTEXT_SWING = 2 * BIGRAM_MAX_BONUS + FINAL_MAX + TOPIC_BONUS - FINAL_MIN
 MIN_LAMBDA = 0.02
 MAX_LAMBDA = 0.98
 
@@ -790,6 +793,21 @@ class Corrector:
             lp = UNKNOWN_LOGP + UNKNOWN_PER_CHAR * len(token)
         return lp + ch
 
+    def has_candidates(self, token: str, lam: float, *, allow_modifier: bool = False, name_like: bool = False) -> bool:
+        """Could :meth:`best` read the lower-case ``token`` as anything else in some context?
+
+        No when no candidate comes within :data:`MARGIN` of the token even with every context
+        bonus (:data:`CONTEXT_SWING`): ``och`` is never ``öch``.
+
+        >>> c = Corrector.default()
+        >>> c.has_candidates("ndmnder", 1.0), c.has_candidates("kommun", 1.0), c.has_candidates("och", 1.0)
+        (True, False, False)
+        """
+        if len(token) > MAX_TOKEN_LENGTH:
+            return False
+        own, scored = self._scored(token, round(lam, 2), allow_modifier, name_like)
+        return bool(scored) and max(s for _, s in scored) + CONTEXT_SWING - own >= MARGIN - 1e-9
+
     def best(
         self,
         token: str,
@@ -973,7 +991,7 @@ def load_sentence_final() -> dict[str, float]:
     if not p0:
         return {}
     return {
-        w: max(-1.5, min(1.0, math.log10((int(f) + p0) / (int(n) + 1)) - math.log10(p0)))
+        w: max(FINAL_MIN, min(FINAL_MAX, math.log10((int(f) + p0) / (int(n) + 1)) - math.log10(p0)))
         for w, n, f in rows
         if int(n) >= FINAL_MIN_COUNT
     }
@@ -1072,6 +1090,8 @@ def iter_corrections(
             continue
         low = word.lower()
         name_like = word[:1].isupper() and not tok.sentence_start
+        if not corrector.has_candidates(low, lam, allow_modifier=tok.before_hyphen, name_like=name_like):
+            continue  # (most words: nothing to weigh, so no context needed)
         final = text[tok.end : tok.end + 1] in {".", "!", "?"}
         prev = ""
         if i and tokens[i - 1].end + 2 >= tok.start and not text[tokens[i - 1].end : tok.start].strip():
