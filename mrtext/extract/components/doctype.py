@@ -48,7 +48,11 @@ _FIELD_LABEL = re.compile(
     r"Beslutad|Beslutat|Reviderad|Giltighetstid|Handläggare|Datum):\s"
 )
 _SPACED_WORD = re.compile(r"(?<!\S)(?:[A-ZÅÄÖ] ){3,}[A-ZÅÄÖ](?!\S)")
-_INLINE_PAGE_MARK = re.compile(r"\s\d{1,3}\s*\(\s*\d{1,3}\s*\)(?:\s|$)")
+_MEETING_DATE_CUE = re.compile(r"(?i)\bsammanträdes(?:dag|datum)\s*:?\s*(?:den\s+)?$")
+_INLINE_PAGE_MARK = re.compile(r"\s(?:[Ss]ida\s*)?\d{1,3}\s*\(\s*\d{1,3}\s*\)(?:\s|$)")
+_DATED_CONTINUATION = re.compile(r"den\s+\d{1,2}\s+[a-zåäö]+\.?\s+\d{4}")
+_COVER_FIELD = re.compile(r"(?i)(?:plats och tid|tid och plats|sammanträdestid|beslutande)\b")
+_ORGAN = re.compile(r"\bOrgan\s*:?\s+(?P<organ>[A-ZÅÄÖ][\w-]*(?:s[ \t]+[a-zåäö][\w-]*)?)")
 _ADOPTION = re.compile(r"\s(?:Antagen|Antaget|Antagna|Fastställd|Fastställt|Beslutad|Beslutat)\s+(?:av|i|den)\b")
 _DATE_CUE = re.compile(
     r"(?i)(?:\b(?:datum|daterad|daterat|daterade|sammanträdes(?:dag|datum)|dag och tid)\b|"
@@ -130,7 +134,21 @@ class DocMetadata:
         self.model = LinearTextModel.from_dict(model) if model else None
 
     def title(self, text: str) -> str | None:
-        """The first heading-like paragraph (or its first line when the paragraph is long prose)."""
+        """The first heading-like paragraph (or its first line when the paragraph is long prose).
+
+        A protocol whose first lines are cover-page fields (``Plats och tid …``) is titled by its organ.
+
+        >>> meta = DocMetadata(load_patterns("doctype"))
+        >>> meta.title("Plats och tid Kommunhuset 2018-09-11\\n\\nOrgan Kommunstyrelsen Sammanträdesdatum 2018-09-11")
+        'Kommunstyrelsen'
+        """
+        title = self._heading(text)
+        if title and _COVER_FIELD.match(title):
+            organ = _ORGAN.search(text[: 3 * self.header_chars])
+            return organ.group("organ") if organ else title
+        return title
+
+    def _heading(self, text: str) -> str | None:
         for para in _paragraphs(text):
             if not _MARKUP.sub("", para).strip():
                 continue
@@ -140,6 +158,8 @@ class DocMetadata:
             if not lines:
                 continue  # "1(1)", "2020-11-16", "Dnr 2020/82", "Kommunstyrelsen": page furniture, not a title
             head = "\n".join(lines[:3]) if len(" ".join(lines[:3])) <= 200 and len(lines) <= 3 else lines[0]
+            if head == lines[0] and len(lines) > 1 and _DATED_CONTINUATION.fullmatch(lines[1].strip()):
+                head += " " + lines[1].strip()  # "Information från kommunstyrelsens sammanträde\nden 4 februari 2015"
             title = clean_title(head)
             if len(title) > 120 and self.section is not None:  # a flattened page: the title ends at a section word
                 cut = self.section.search(title)
@@ -206,6 +226,9 @@ class DocMetadata:
         for s, _e, v in full:  # "Datum 2017-11-27", "Tisdag den 20 mars 2012", "daterat den 10 oktober 2018"
             if s <= self.header_chars and _DATE_CUE.search(text[max(0, s - 30) : s]):
                 return v
+        for s, _e, v in full:  # a protocol's cover page: "Organ Kommunstyrelsen Sammanträdesdatum 2018-09-11"
+            if s <= 3 * self.header_chars and _MEETING_DATE_CUE.search(text[max(0, s - 30) : s]):
+                return v
         for s, e, v in full:
             if s > self.header_chars:
                 break
@@ -213,9 +236,9 @@ class DocMetadata:
             line_end = text.find("\n", e)
             line = text[line_start : line_end if line_end >= 0 else len(text)]
             rest = text[line_start:s] + text[e : line_end if line_end >= 0 else len(text)]
-            dated_line = len(rest.strip()) <= 25 and not line.rstrip().endswith(
+            dated_line = (len(rest.strip()) <= 25 or self._furniture(line.strip())) and not line.rstrip().endswith(
                 "."
-            )  # "Datum 2017-11-27", "Stockholm, …"
+            )  # "Datum 2017-11-27", "Stockholm, …", "2020-08-18 Sida 1 av 3 Dnr KS 2020/045"
             if dated_line or re.search(
                 r"(?i)\b(?:datum|daterad|daterat|antagen|antaget|beslutad|sammanträdes(?:dag|datum))\b", line
             ):
