@@ -17,6 +17,12 @@ for ä, ``é`` → ``a``/``o``, ``6`` → ``o``, ``rn`` → ``m``…), and the v
 the lexicon's skeleton index. A change is made only when the best candidate beats the
 token itself by a margin, and its posterior becomes the change's confidence.
 
+Speed: the search is pruned without changing any verdict. A substitution is explored only
+while some lexicon skeleton begins with the variant so far (:attr:`Lexicon.keys`), compound
+splits stop where no form begins the word, one-edit proposals come from an index of common
+forms, verdicts are memoised per token form, and a word that no context could change skips
+the context work.
+
 >>> from mrtext.repair.corrector import Corrector
 >>> c = Corrector.default()
 >>> best = c.best("ndmnder", lam=1.0)

@@ -158,9 +158,9 @@ def read_lexicon(path: str | Path) -> Lexicon:
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
-    """The shipped lexicon, loaded once per process (~150 MB).
+    """The shipped lexicon, loaded once per process (~170 MB with its search index).
 
-    The first load parses the gzip text artifact (about a second) and leaves a ``marshal``
+    The first load parses the gzip text artifact and builds the index (1-1.5 s) and leaves a ``marshal``
     copy in the user's cache folder (``$MRTEXT_CACHE_DIR``, else ``$XDG_CACHE_HOME/mrtext``
     or ``~/.cache/mrtext``; ``MRTEXT_CACHE_DIR=""`` turns this off), keyed by the artifact's
     hash and the Python version; later loads read that copy, about 40 % faster. A cache that
