@@ -868,7 +868,8 @@ class Corrector:
         ahead by :data:`REUSE_GAP` or more) keeps that verdict: re-estimating the channel moves
         a single reading by far less, so only the close calls are scored again.
         """
-        key = (token, lam, allow_modifier, name_like)
+        # (A known word gets no name bonus: one verdict serves both.)
+        key = (token, lam, allow_modifier, name_like and token not in self.lex.zipf)
         found = self._memo.get(key)
         if found is not None:
             return found
