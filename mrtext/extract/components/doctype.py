@@ -29,6 +29,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from mrtext.extract.components.programs import ends_flattened_name
 from mrtext.extract.linear import LinearTextModel
 from mrtext.extract.patterns import load_patterns
 from mrtext.extract.spans import SPAN_KEYS, Candidate, MrtextComponent, doc_text, forget_text, install_extensions
@@ -51,6 +52,7 @@ _SPACED_WORD = re.compile(r"(?<!\S)(?:[A-ZÅÄÖ] ){3,}[A-ZÅÄÖ](?!\S)")
 _MEETING_DATE_CUE = re.compile(r"(?i)\bsammanträdes(?:dag|datum)\s*:?\s*(?:den\s+)?$")
 _INLINE_PAGE_MARK = re.compile(r"\s(?:[Ss]ida\s*)?\d{1,3}\s*\(\s*\d{1,3}\s*\)(?:\s|$)")
 _DATED_CONTINUATION = re.compile(r"den\s+\d{1,2}\s+[a-zåäö]+\.?\s+\d{4}")
+_TITLE_FUNCTION_WORDS = frozenset(load_patterns("programs")["np_function_words"]) | {"ang", "angående", "gällande"}
 _COVER_FIELD = re.compile(r"(?i)(?:plats och tid|tid och plats|sammanträdestid|beslutande)\b")
 _ORGAN = re.compile(r"\bOrgan\s*:?\s+(?P<organ>[A-ZÅÄÖ][\w-]*(?:s[ \t]+[a-zåäö][\w-]*)?)")
 _ADOPTION = re.compile(r"\s(?:Antagen|Antaget|Antagna|Fastställd|Fastställt|Beslutad|Beslutat)\s+(?:av|i|den)\b")
@@ -99,6 +101,19 @@ def unspace_letters(text: str) -> str:
     'TJÄNSTESKRIVELSE 2020-08-18 Sida 1 av 3'
     """
     return _SPACED_WORD.sub(lambda m: m.group().replace(" ", ""), text)
+
+
+def _first_heading(title: str) -> str:
+    """Cut a run-on title where a flattened heading starts (a capitalised common word after a content word).
+
+    >>> _first_heading("Regional handlingsplan för socialtjänsten i Dalarnas län Våld i nära relationer Att bekämpa")
+    'Regional handlingsplan för socialtjänsten i Dalarnas län'
+    """
+    words = title.split(" ")
+    for i in range(2, len(words)):
+        if ends_flattened_name(words[i], words[i - 1], _TITLE_FUNCTION_WORDS):
+            return " ".join(words[:i]).rstrip(" ,;:-–")
+    return title
 
 
 def _paragraphs(text: str) -> Iterator[str]:
@@ -164,6 +179,8 @@ class DocMetadata:
             if len(title) > 120 and self.section is not None:  # a flattened page: the title ends at a section word
                 cut = self.section.search(title)
                 title = clean_title(title[: cut.start()]) if cut else title
+            if len(title) > 80:  # "… i Dalarnas län Våld i nära relationer Att bekämpa …": a subtitle runs on
+                title = _first_heading(title)
             title = _LEADING_NUMBERS.sub(
                 "", _ADOPTION.split(_INLINE_PAGE_MARK.split(title, maxsplit=1)[0], maxsplit=1)[0]
             )

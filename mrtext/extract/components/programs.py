@@ -93,13 +93,13 @@ def _proper_nouns() -> frozenset[str]:
         return frozenset()
 
 
-def _ends_flattened_name(token: str, prev: str, function_words: frozenset[str] | set[str]) -> bool:
+def ends_flattened_name(token: str, prev: str, function_words: frozenset[str] | set[str]) -> bool:
     """Is a capitalised ``token`` after the lowercase content word ``prev`` a new heading, not part of the name?
 
     PDF mirrors flatten layout, so a name runs straight into the next heading (``handlingsplan mot våld
     Dokumentnamn``). Proper nouns (``jämställt Stockholm``) continue the name.
 
-    >>> _ends_flattened_name("Deltagare", "våld", {"i"}), _ends_flattened_name("Stockholm", "jämställt", {"i"})
+    >>> ends_flattened_name("Deltagare", "våld", {"i"}), ends_flattened_name("Stockholm", "jämställt", {"i"})
     (True, False)
     """
     names = _proper_nouns()
@@ -289,7 +289,7 @@ class ProgramFinder:
                 break
             if tok.isdigit():
                 break  # "Miljöpolicy för Öckerö Båttrafik 7. Ansökan …": an agenda number, not part of the name
-            if i > 1 and _ends_flattened_name(tok, tokens[i - 1][0], self.function_words):
+            if i > 1 and ends_flattened_name(tok, tokens[i - 1][0], self.function_words):
                 break
             if len(tok) == 1 and tok.islower() and tok not in "iåöo":
                 break  # OCR debris ("r" for "är") ends a name
