@@ -9,10 +9,12 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+import click
+
 from mrtext.errors import OutputFileError
 from mrtext.pipeline.atomic import atomic_open
 
-__all__ = ["dumps", "open_output", "progress", "same_file"]
+__all__ = ["REPAIR_MODES", "SPLITS", "corpus_options", "dumps", "open_output", "progress", "repair_option", "same_file"]
 
 T = TypeVar("T")
 
@@ -67,3 +69,35 @@ def progress(items: Iterable[T], *, total: int | None = None, desc: str = "", qu
 
     bar: Iterable[T] = tqdm(items, total=total, desc=desc, file=sys.stderr, unit="doc", leave=False)
     return bar
+
+
+REPAIR_MODES = ("auto", "always", "never")
+"""Values of every command's repair switch (see :class:`mrtext.repair.RepairConfig`)."""
+
+SPLITS = ("all", "dev", "train", "heldout")
+"""Manifest splits an evaluation can be restricted to (``all`` = every document)."""
+
+
+def repair_option(*decls: str, help: str = "Repair OCR damage: where detected (auto), always, or never.") -> Any:
+    """The shared ``--repair auto|always|never`` option; ``decls`` overrides the names (e.g. ``"--mode"``)."""
+    return click.option(
+        *(decls or ("--repair",)), type=click.Choice(REPAIR_MODES), default="auto", show_default=True, help=help
+    )
+
+
+def corpus_options(func: Any) -> Any:
+    """Add the evaluation options ``--corpus DIR`` (default: the sample corpus) and ``--split``."""
+    func = click.option(
+        "--split",
+        type=click.Choice(SPLITS),
+        default="all",
+        show_default=True,
+        help="Score only the documents of this manifest split.",
+    )(func)
+    return click.option(
+        "--corpus",
+        "corpus_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Corpus folder (default: the sample corpus corpora/stockholm-mr).",
+    )(func)

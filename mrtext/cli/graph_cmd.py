@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from mrtext.cli import CONTEXT_SETTINGS
-from mrtext.cli._common import dumps, open_output
+from mrtext.cli._common import corpus_options, dumps, open_output, repair_option
 from mrtext.errors import BadArgumentsError, InputFileError, MissingDependencyError
 from mrtext.model import DocumentRecord
 
@@ -95,13 +95,7 @@ def _extract(paths: list[str], repair: str) -> tuple[list[DocumentRecord], dict[
     metavar="DNR",
     help="Print the documents that respond to diary number DNR, as JSON.",
 )
-@click.option(
-    "--repair",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Repair OCR damage before extraction and cue matching.",
-)
+@repair_option(help="Repair OCR damage before extraction and cue matching.")
 @click.option("--relink", is_flag=True, help="Find relations again even if the records already have some.")
 @click.option(
     "--rules",
@@ -187,20 +181,7 @@ def graph(
     epilog="Examples:\n\n  mrtext evaluate graph\n\n"
     "  mrtext evaluate graph --corpus corpora/municipal --split heldout --json",
 )
-@click.option(
-    "--corpus",
-    "corpus_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Corpus folder (default: the sample corpus corpora/stockholm-mr).",
-)
-@click.option(
-    "--split",
-    type=click.Choice(["all", "dev", "train", "heldout"]),
-    default="all",
-    show_default=True,
-    help="Score only the documents of this manifest split.",
-)
+@corpus_options
 @click.option(
     "--entities",
     type=click.Choice(["gold", "predicted"]),

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from mrtext.cli import CONTEXT_SETTINGS
-from mrtext.cli._common import progress
+from mrtext.cli._common import progress, repair_option
 from mrtext.errors import PartialFailureError
 from mrtext.pipeline import GRAPH_FORMATS, PipelineConfig, RunOptions, StageOptions, run_pipeline
 
@@ -97,14 +97,7 @@ def summary(report: dict[str, Any]) -> str:
     callback=_formats,
     help="Graph formats to write, comma-separated.",
 )
-@click.option(
-    "--repair",
-    "repair_mode",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Repair OCR damage: where detected, always, or never.",
-)
+@repair_option("--repair", "repair_mode")
 @click.option("--lang", "ocr_lang", default="swe", show_default=True, help="Tesseract language(s) for scans.")
 @click.option(
     "--max-mb",
