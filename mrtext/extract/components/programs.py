@@ -60,6 +60,8 @@ _INVERTED = re.compile(
     r"(?m)^[ \t]*(?P<topic>[A-ZÅÄÖ][\w-]+(?:[ \t][\w-]+){0,3}),[ \t]*"
     r"(?P<head>handlingsplan|program|strategi|policy|riktlinjer)[ \t]*$"
 )
+# "Regional handlingsplan för …", "nationella strategin för …": a scope adjective belongs to a name with a complement
+_SCOPE_ADJECTIVE = re.compile(r"(?<![\w-])(?:[Rr]egional|[Nn]ationell|[Kk]ommunal|[Ll]okal|[Gg]emensam)(?:a|t)?[ \t]+$")
 _NUMERALS = frozenset({"en", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio"})
 _PERIOD = re.compile(r"\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)$")
 
@@ -225,6 +227,8 @@ class ProgramFinder:
             if prev in self.plural_det and not city and not word[:1].isupper():
                 continue  # "flera olika program för att …": a generic plural
             end = self._complement_end(text, w_end, word)
+            if end is not None and start == w_start and not word.isupper() and _SCOPE_ADJECTIVE.search(before):
+                start = w_start - len(_SCOPE_ADJECTIVE.search(before).group())  # type: ignore[union-attr]
             if end is not None:
                 out.append(_Mention(start, end, "", "name"))
             elif start < w_start and not city:
@@ -399,6 +403,8 @@ class ProgramFinder:
 
         >>> ProgramFinder(load_patterns("programs")).surface_value("programmet för barnets\\nrättigheter")
         'Program för barnets rättigheter'
+        >>> ProgramFinder(load_patterns("programs")).surface_value("regionala handlingsplanen för arbetet")
+        'Regional handlingsplan för arbetet'
         """
         s = _clean(surface)
         if s.isupper():
@@ -408,6 +414,9 @@ class ProgramFinder:
             hb = self._head_base(w)
             if hb is not None:
                 words[i] = self._compound_base(w) if hb[1] else hb[0]
+                if i == 1 and _SCOPE_ADJECTIVE.search(words[0] + " "):  # "regionala handlingsplanen" → "Regional …"
+                    neuter = words[i].endswith("program")
+                    words[0] = re.sub(r"(?:a|t)$", "", words[0]) + ("t" if neuter else "")
                 if i + 1 < len(words) and words[i + 1] in self.prep_variants:
                     words[i + 1] = self.prep_variants[words[i + 1]]
                 break
