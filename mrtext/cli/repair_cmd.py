@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from mrtext.cli import CONTEXT_SETTINGS
-from mrtext.cli._common import dumps, open_output
+from mrtext.cli._common import dumps, open_output, repair_option
 from mrtext.errors import InputFileError
 
 __all__ = ["evaluate_repair", "repair"]
@@ -25,11 +25,8 @@ log = logging.getLogger("mrtext.repair")
 @click.argument("file", default="-", type=click.Path(allow_dash=True, dir_okay=False, path_type=str))
 @click.option("-o", "--output", default=None, help="Write the repaired text here (default: stdout).")
 @click.option("--changes", "changes_path", default=None, help="Write the change list here as JSON Lines.")
-@click.option(
+@repair_option(
     "--mode",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
     help="auto: correct only text detected as OCR-damaged; always: correct everything; never: no word corrections.",
 )
 @click.option("--dehyphenate", is_flag=True, help="Also join words hyphenated at line ends.")
