@@ -294,7 +294,9 @@ class DocTypeComponent(MrtextComponent):
             return [(s.start_char, s.end_char, s._.mrtext_value) for s in doc.spans[key] if s._.mrtext_value]
 
         text = doc_text(doc)
-        unspaced = unspace_letters(text)  # title and type only: the own date reads offsets into ``text``
+        # title and type only (the own date reads offsets into ``text``); letter-spaced labels sit in the header
+        head = self.meta.body_chars
+        unspaced = unspace_letters(text[:head]) + text[head:]
         title = self.meta.title(unspaced)
         doc_type, scores = self.meta.doc_type(unspaced, title)
         doc._.mrtext_title = title
