@@ -43,7 +43,7 @@ from mrtext.extract.spans import Candidate, MrtextComponent, doc_text, surface_v
 
 __all__ = ["ProgramFinder", "find_programs", "make_programs", "program_key", "resolve_across_documents"]
 
-_WORD = re.compile(r"(?:[^\W_]|[&{|])+(?:-(?:[ \t]*\n[ \t]*)?(?:[^\W_]|[&{|])+)*|\d{4}[-–]\d{4}|[^\w\s]")
+_WORD = re.compile(r"\d{4}[-–]\d{4}(?!\w)|(?:[^\W_]|[&{|])+(?:-(?:[ \t]*\n[ \t]*)?(?:[^\W_]|[&{|])+)*|[^\w\s]")
 _YEARISH = re.compile(r"(?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?")
 _ACRONYM_ALIAS = re.compile(
     r"(?<![\w-])(?P<w>[A-Za-zÅÄÖåäö]{2,6}-(?:[ \t]*\n[ \t]*)?(?:programmet|programmets|program|planen|plan|"
