@@ -434,6 +434,7 @@ class Corrector:
         self._splits: Callable[[str, int], list[tuple[str, ...]]]
         self._exact_compound: Callable[[str], float | None]
         self._part_words: Callable[[str, bool], tuple[str, ...]]
+        self._begins: dict[str, bool]  # stem → does a lexicon skeleton begin with it (half the searches repeat)
         self._scored = self._scored_memo
         self._memo: dict[tuple[str, float, bool, bool], tuple[float, tuple[tuple[str, float], ...]]] = {}
         self.fallback = share_with
@@ -445,6 +446,7 @@ class Corrector:
             self._splits = share_with._splits
             self._exact_compound = share_with._exact_compound
             self._part_words = share_with._part_words
+            self._begins = share_with._begins
             return
         total = sum(self.domain.values())
         # Unigram LM: wordfreq interpolated with counts from clean municipal training text.
@@ -456,6 +458,7 @@ class Corrector:
         self._splits = lru_cache(maxsize=200_000)(self._splits_uncached)
         self._exact_compound = lru_cache(maxsize=200_000)(self._exact_compound_uncached)
         self._part_words = lru_cache(maxsize=400_000)(self._part_words_uncached)
+        self._begins = {}
 
     def _lp(self, word: str, zipf: int) -> float:
         """log10 P(word) of a known form with Zipf×10 ``zipf`` (domain-interpolated)."""
@@ -540,9 +543,16 @@ class Corrector:
         best: list[float] = []  # top_only: the best costs so far, a min-heap of COMPOUND_VARIANTS
         nodes = [0]
 
+        begins = self._begins
+        if len(begins) >= MEMO_SIZE:
+            begins.clear()
+
         def begins_word(stem: str) -> bool:
-            i = bisect_left(keys, stem)
-            return i < len(keys) and keys[i].startswith(stem)
+            found = begins.get(stem)
+            if found is None:
+                i = bisect_left(keys, stem)
+                found = begins[stem] = i < len(keys) and bool(keys[i].startswith(stem))
+            return found
 
         # Depth-first, in the order: no further substitution, then substitutions at later
         # positions before earlier ones (each call emits one variant, so the calls are few).
