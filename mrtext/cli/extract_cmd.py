@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from mrtext.cli import CONTEXT_SETTINGS
-from mrtext.cli._common import dumps, open_output
+from mrtext.cli._common import corpus_options, dumps, open_output, repair_option
 from mrtext.errors import BadArgumentsError, InputFileError, PartialFailureError
 
 __all__ = ["evaluate_extract", "extract"]
@@ -31,14 +31,7 @@ def _model_option(f: Any) -> Any:
     )(f)
 
 
-def _repair_option(f: Any) -> Any:
-    return click.option(
-        "--repair",
-        type=click.Choice(["auto", "always", "never"]),
-        default="auto",
-        show_default=True,
-        help="OCR-repair texts before extraction (offsets still point into the input).",
-    )(f)
+_repair_option = repair_option(help="OCR-repair texts before extraction (offsets still point into the input).")
 
 
 @click.command(
@@ -118,14 +111,7 @@ def extract(
     context_settings=CONTEXT_SETTINGS,
     epilog="Examples:\n\n  mrtext evaluate extract\n\n  mrtext evaluate extract --corpus corpora/municipal --split heldout --json",
 )
-@click.option(
-    "--corpus",
-    "corpus_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Corpus folder (default: corpora/stockholm-mr).",
-)
-@click.option("--split", type=click.Choice(["dev", "heldout", "train", "all"]), default="all", show_default=True)
+@corpus_options
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option(
     "--scanned/--all-docs",
