@@ -11,6 +11,7 @@ Clean text: the unscanned corpus documents and the clean side of the synthetic p
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -87,6 +88,9 @@ def _cold() -> None:
         cached = getattr(corrector, name, None)  # (older versions lack some of these caches)
         if hasattr(cached, "cache_clear"):
             cached.cache_clear()
+    # The corrector freezes what it loads out of the collector's reach; let the old one go.
+    gc.unfreeze()
+    gc.collect()
     corrector.default_corrector()
 
 
