@@ -941,7 +941,12 @@ def _clear(scored: tuple[float, tuple[tuple[str, float], ...]]) -> bool:
 
 @lru_cache(maxsize=1)
 def default_corrector() -> Corrector:
-    """The corrector over the shipped lexicon and channel, loaded once per process."""
+    """The corrector over the shipped lexicon and channel, loaded once per process.
+
+    Loading calls :func:`gc.freeze`, which is process-wide: objects alive at that moment (the
+    lexicon, and whatever the caller had loaded before) are left out of later cyclic garbage
+    collections. Call :func:`gc.unfreeze` afterwards if a long-running process needs them collected.
+    """
     data = files("mrtext") / "data" / "repair"
     corrector = Corrector(load_lexicon(), Channel.from_file(Path(str(data / "channel.json"))), load_domain())
     # The lexicon's index and LM (millions of references, never freed) move to the garbage
