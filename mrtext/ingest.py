@@ -14,6 +14,7 @@ reports which one it used, so that nothing is guessed silently.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from collections.abc import Iterable, Iterator
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from mrtext.errors import InputFileError
 
-__all__ = ["TEXT_SUFFIXES", "Document", "decode_bytes", "iter_text_files", "read_document", "read_text"]
+__all__ = ["TEXT_SUFFIXES", "Document", "decode_bytes", "iter_text_files", "read_document", "read_text", "reading"]
 
 log = logging.getLogger(__name__)
 
@@ -105,17 +106,31 @@ def read_text(path: str | Path) -> tuple[str, str]:
     if str(path) == "-":
         return decode_bytes(sys.stdin.buffer.read(), name="<stdin>")
     p = Path(path)
-    try:
+    with reading(p):
         data = p.read_bytes()
-    except FileNotFoundError as exc:
-        raise InputFileError(f"{p}: no such file", remedy="check the path") from exc
-    except IsADirectoryError as exc:
-        raise InputFileError(f"{p}: is a directory", remedy="give a file, or a command that walks folders") from exc
-    except PermissionError as exc:
-        raise InputFileError(f"{p}: permission denied", remedy="check the file's permissions") from exc
-    except OSError as exc:
-        raise InputFileError(f"{p}: cannot be read: {exc.strerror or exc}") from exc
     return decode_bytes(data, name=str(p))
+
+
+@contextlib.contextmanager
+def reading(path: Path, *, directory_remedy: str = "give a file, or a command that walks folders") -> Iterator[None]:
+    """Turn the OS errors of reading ``path`` into one-line :class:`InputFileError` messages.
+
+    >>> with reading(Path("/no/such/file.txt")):
+    ...     _ = Path("/no/such/file.txt").read_bytes()
+    Traceback (most recent call last):
+    ...
+    mrtext.errors.InputFileError: /no/such/file.txt: no such file (check the path)
+    """
+    try:
+        yield
+    except FileNotFoundError as exc:
+        raise InputFileError(f"{path}: no such file", remedy="check the path") from exc
+    except IsADirectoryError as exc:
+        raise InputFileError(f"{path}: is a directory", remedy=directory_remedy) from exc
+    except PermissionError as exc:
+        raise InputFileError(f"{path}: permission denied", remedy="check the file's permissions") from exc
+    except OSError as exc:
+        raise InputFileError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
 
 
 @dataclass(slots=True)

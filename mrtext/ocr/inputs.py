@@ -31,6 +31,7 @@ from typing import Any
 from PIL import Image
 
 from mrtext.errors import InputFileError, MrtextError
+from mrtext.ingest import reading
 from mrtext.ocr.engine import ImageInput
 
 __all__ = [
@@ -133,15 +134,8 @@ def _is_gray(image: Image.Image) -> bool:
 
 
 def _read_head(path: Path) -> bytes:
-    try:
-        with path.open("rb") as fh:
-            return fh.read(1024)
-    except FileNotFoundError as exc:
-        raise InputFileError(f"{path}: no such file", remedy="check the path") from exc
-    except IsADirectoryError as exc:
-        raise InputFileError(f"{path}: is a directory", remedy="give files, or a folder of scans") from exc
-    except OSError as exc:
-        raise InputFileError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
+    with reading(path, directory_remedy="give files, or a folder of scans"), path.open("rb") as fh:
+        return fh.read(1024)
 
 
 def iter_pages(
