@@ -106,9 +106,7 @@ def render_diff(before: str, after: str, name: str = "text") -> str:
 )
 @click.option("--split", default="heldout", show_default=True, help="Split of the synthetic pairs.")
 @click.option("--lang", default="eng", show_default=True, help="OCR model of the synthetic pairs.")
-@click.option(
-    "--mode", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True, help="Repair mode."
-)
+@repair_option("--mode", help="Repair mode.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (one object) instead of a table.")
 def evaluate_repair(
     gold_dir: Path | None,
