@@ -172,7 +172,8 @@ def check_corpus(corpus: Corpus) -> list[str]:
 
     Checked: manifest rows (keys, document type, split, date format, unique ids); gold metadata equal
     to the manifest; every entity and relation evidence slicing its text exactly; normalised values
-    (ISO dates, diary numbers without their ``Dnr`` prefix); relation nodes; repair gold line-aligned
+    (ISO dates, diary numbers without their ``Dnr`` prefix); the document's own diary number annotated;
+    relation nodes; repair gold line-aligned
     with its source. Use it before adding a corpus or extending one.
 
     >>> check_corpus(load_corpus(CORPORA_DIR / "stockholm-mr"))
@@ -194,8 +195,12 @@ def check_corpus(corpus: Corpus) -> list[str]:
         for key in ("title", "doc_type", "date", "diary_number"):
             if doc.gold_extract.get(key) != doc.manifest.get(key):
                 problems.append(f"{doc.id}: gold {key} differs from the manifest")
-        for ent in doc.gold_extract.get("entities", []):
+        entities = doc.gold_extract.get("entities", [])
+        for ent in entities:
             problems += _check_entity(doc, ent)
+        own = doc.manifest.get("diary_number")
+        if own and own not in {e.get("value") for e in entities if e.get("label") == "DIARY_NUMBER"}:
+            problems.append(f"{doc.id}: its own diary number {own!r} is not annotated as a DIARY_NUMBER")
     for rel in corpus.gold_relations:
         problems += _check_relation(rel, docs)
     return problems

@@ -22,7 +22,9 @@ def test_the_gold_corpora_are_found() -> None:
 
 @pytest.mark.parametrize("name", GOLD_CORPORA)
 def test_corpus_gold_is_consistent(name: str) -> None:
-    assert check_corpus(load_corpus(CORPORA_DIR / name)) == []
+    corpus = load_corpus(CORPORA_DIR / name)
+    assert [d.id for d in corpus.documents if d.gold_extract is None] == []
+    assert check_corpus(corpus) == []
 
 
 @pytest.fixture
@@ -52,7 +54,9 @@ def test_checker_reports_unaligned_repair_gold_and_manifest_drift(broken: Corpus
     doc = broken.by_id("004")
     doc.gold_repair = (doc.gold_repair or "") + "\nextra line"
     doc.manifest["doc_type"] = "skrivelse"
+    doc.manifest["diary_number"] = "KS 1999/1"
     problems = check_corpus(broken)
     assert any("line-aligned" in p for p in problems)
     assert any("doc_type 'skrivelse'" in p for p in problems)
+    assert any("'KS 1999/1' is not annotated" in p for p in problems)
     assert json.dumps(problems, ensure_ascii=False)  # plain strings a person can read

@@ -49,15 +49,6 @@ def test_scanned_documents_have_line_aligned_repair_gold(corpus: Corpus) -> None
         assert doc.gold_repair != doc.text
 
 
-def test_every_document_has_extract_gold(corpus: Corpus) -> None:
-    for doc in corpus.documents:
-        gold = doc.gold_extract
-        assert gold is not None, f"{doc.id} has no row in gold/extract.jsonl"
-        for key in ("title", "doc_type", "date", "diary_number"):
-            assert gold[key] == doc.manifest[key], (doc.id, key)
-        labels = {e["label"] for e in gold["entities"]}
-        assert labels <= set(ENTITY_LABELS)
-
 
 
 def test_gold_covers_all_labels(corpus: Corpus) -> None:
