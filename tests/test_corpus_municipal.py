@@ -61,11 +61,11 @@ def test_manifest_complete_with_source_urls(municipal: Corpus) -> None:
 
 
 def test_both_splits_present_with_several_types(municipal: Corpus) -> None:
-    heldout = municipal.split("heldout")
+    dev = municipal.split("dev")
     train = municipal.split("train")
-    assert {d.manifest["split"] for d in municipal.documents} == {"heldout", "train"}
-    assert len(heldout) > len(train) >= 3
-    assert len({d.manifest["doc_type"] for d in heldout}) >= 4
+    assert {d.manifest["split"] for d in municipal.documents} == {"dev", "train"}
+    assert len(dev) > len(train) >= 3
+    assert len({d.manifest["doc_type"] for d in dev}) >= 4
     assert len({d.manifest["doc_type"] for d in train}) >= 3
 
 

@@ -109,7 +109,7 @@ def extract(
 @click.command(
     "extract",
     context_settings=CONTEXT_SETTINGS,
-    epilog="Examples:\n\n  mrtext evaluate extract\n\n  mrtext evaluate extract --corpus corpora/municipal --split heldout --json",
+    epilog="Examples:\n\n  mrtext evaluate extract\n\n  mrtext evaluate extract --corpus corpora/blind --split heldout --json",
 )
 @corpus_options
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")

@@ -179,7 +179,7 @@ def graph(
     "graph",
     context_settings=CONTEXT_SETTINGS,
     epilog="Examples:\n\n  mrtext evaluate graph\n\n"
-    "  mrtext evaluate graph --corpus corpora/municipal --split heldout --json",
+    "  mrtext evaluate graph --corpus corpora/blind --split heldout --json",
 )
 @corpus_options
 @click.option(
