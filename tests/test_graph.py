@@ -349,7 +349,7 @@ CASES = [
         "interpellation",
         (),
         (),
-        {("responds_to", "external:Kommunfullmäktiges beslut 2019-04-10 § 31 | type:protokoll", "doc:t")},
+        {("responds_to", "external:Kommunfullmäktiges sammanträde 2019-04-10 § 31 | type:protokoll", "doc:t")},
     ),
     (
         "Policyn för lika behandling gäller till dess att Strategi för jämlikhet antagits.",

@@ -25,11 +25,14 @@ import importlib.util
 import itertools
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from mrtext.graph.keys import NodeRef, dnr_core, head_word, normalise_dnr, parse_ref, title_key
+from rapidfuzz import fuzz
+
+from mrtext.graph.keys import NodeRef, dnr_core, head_word, normalise_dnr, parse_ref, title_key, title_years
+from mrtext.graph.resolve import titles_match
 from mrtext.graph.rules import Rule, RuleSet, load_rules
 from mrtext.graph.textmap import TextMap, skeleton
 from mrtext.model import DocumentRecord, Relation
@@ -76,6 +79,14 @@ class _Context:
     sentences: list[tuple[int, int]]
     subject: NodeRef
     cues: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+    agenda: bool = False
+    mentions_by_end: list[Mention] = field(default_factory=list)
+    mention_ends: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.mentions_by_end = sorted(self.mentions, key=lambda m: m.end)
+        self.mention_ends = [m.end for m in self.mentions_by_end]
+
     out: dict[tuple[str, str, str], Relation] = field(default_factory=dict)
 
 
@@ -282,7 +293,15 @@ def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
     return (pos, pos)
 
 
-def _cue_matches(rule: Rule, skel: str, limit: int, candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _cue_matches(
+    rule: Rule,
+    skel: str,
+    limit: int,
+    candidates: list[tuple[int, int]],
+    item_start: Callable[[int], bool] | None = None,
+) -> list[tuple[int, int]]:
+    """Spans of the rule's cues in ``skel`` at the candidate positions. A heading cue (``^``) starts a
+    line, or with ``item_start`` also an agenda item inside a flattened line (``… 5. Motion av …``)."""
     found: list[tuple[int, int]] = []
     for pi, pos in candidates:
         if pos < limit:
@@ -290,6 +309,9 @@ def _cue_matches(rule: Rule, skel: str, limit: int, candidates: list[tuple[int, 
             m = pat.match(skel, pos)
             if m is None and pos > 0:  # anchored cues may start with line indentation or a number
                 m = pat.match(skel, skel.rfind("\n", 0, pos) + 1)
+            loose = rule.item_patterns[pi] if rule.item_patterns else None
+            if m is None and loose is not None and item_start is not None and item_start(pos):
+                m = loose.match(skel, pos)
             if m:
                 found.append(m.span())
     found.sort(key=lambda span: (span[0], -span[1]))
@@ -337,7 +359,13 @@ def _endpoints(
         return [ep(m) for m in _item_dnr(ctx, cue)]
     if role == "after":
         # a mention that starts in the sentence counts even when a scan's blank line splits it ("SOU\n\n2020:27")
-        after = [m for m in ctx.mentions if cue[1] <= m.start < max(sent[1], cue[1] + 1) and usable(m)]
+        hi = max(sent[1], cue[1] + 1)
+        nxt = _NONSPACE.search(ctx.work, cue[1])
+        if (
+            rule.scope == "header" and nxt
+        ):  # a scanned heading, one word a line: "Yttrande\n\nangående\n\nremiss\n\nSOU"
+            hi = max(hi, _sentence_of(ctx.sentences, nxt.start())[1])
+        after = [m for m in ctx.mentions if cue[1] <= m.start < hi and usable(m)]
         return [ep(m) for m in after if not _excluded(ctx, cue[1], m.start)]
     if role == "serial":
         m = ctx.rules.serial_pattern.search(ctx.work, cue[1], max(sent[1], cue[1] + 40))
@@ -345,8 +373,22 @@ def _endpoints(
             return []
         title = (rule.target_title or "{serial}").format(serial=m.group(1))
         return [_Endpoint(NodeRef("external", title, doc_type=rule.target_type), m.start(), m.end())]
+    if role == "item":  # the agenda item the cue heads, as a document of its own ("Svar på interpellation från …")
+        if not _at_item_start(ctx, cue[0]):
+            return []
+        end = _phrase_end(ctx, cue, sent[1] if sent[1] > cue[1] else len(ctx.work))
+        title = _TOC_LEADER.sub("", " ".join(ctx.work[cue[0] : end].split())).strip(" .,;:-–")
+        if not title:
+            return []
+        ref = NodeRef("external", title[:1].upper() + title[1:], doc_type=rule.source_type)
+        return [_Endpoint(ref, cue[0], cue[0] + len(ctx.work[cue[0] : end].rstrip()))]
     if role == "phrase":
         end = _phrase_end(ctx, cue, sent[1] if sent[1] > cue[1] else len(ctx.work))
+        if rule.tail_pattern is not None:  # "Motion av X om Y, svar": the item answers the motion named before the tail
+            tail = rule.tail_pattern.search(ctx.skel, cue[1], end)
+            if tail is None:
+                return []
+            end = tail.start()
         words = ctx.work[cue[1] : end].split()[:30]
         rest = " ".join(words).strip(" .,;:-–")
         if not rest:
@@ -384,6 +426,21 @@ def _endpoints(
                 out.append(_Endpoint(NodeRef(rule.item_kind, rule.item_template.format(item=item)), s, e))
         return out
     return []
+
+
+_NONSPACE = re.compile(r"\S")
+_TOC_LEADER = re.compile(r"\s*\.{2,}.*$")  # "Svar på medborgarförslag: … ytterområden... 12" in an ärendelista
+
+
+def _at_item_start(ctx: _Context, pos: int) -> bool:
+    """Whether ``pos`` starts an agenda item: a line, or after an item number (``5.``, ``§ 12``) or the
+    item's diary number inside a flattened line (``… 29 Dnr KS 2017/484 Svar på …``)."""
+    line_start = ctx.work.rfind("\n", 0, pos) + 1
+    before = ctx.work[max(line_start, pos - 40) : pos]
+    if not before.strip() or ctx.rules.item_start.search(before):
+        return True
+    i = bisect.bisect_left(ctx.mention_ends, pos - 3)
+    return any(m.label == "DIARY_NUMBER" and m.end <= pos for m in ctx.mentions_by_end[i : i + 3])
 
 
 _FILE_SUFFIX = re.compile(r"\.(?:pdf|docx?|xlsx?|odt)$", re.IGNORECASE)  # "Tjänsteskrivelse X.pdf" under Bilagor
@@ -481,6 +538,10 @@ def _apply(ctx: _Context, rule: Rule, candidates: list[tuple[int, int]]) -> None
         return
     if rule.exclude_doc_types and ctx.record.doc_type in rule.exclude_doc_types:
         return
+    if rule.agenda is not None and rule.agenda != ctx.agenda:
+        return
+    if rule.in_title and not any(p.search(skeleton(ctx.record.title or "")) for p in rule.patterns):
+        return  # the cue must name what the document is ("Yttrande över …" in its own title), not be any mention
     if rule.scope == "document":
         if rule.target == "mentions":
             _references(ctx, rule)
@@ -490,8 +551,11 @@ def _apply(ctx: _Context, rule: Rule, candidates: list[tuple[int, int]]) -> None
                 _add(ctx, rule, src, tgt, (src.start, src.end))
         return
     limit = ctx.rules.header_chars if rule.scope == "header" else len(ctx.skel)
-    for cue in _cue_matches(rule, ctx.skel, limit, candidates):
+    for cue in _cue_matches(rule, ctx.skel, limit, candidates, functools.partial(_at_item_start, ctx)):
         sources = _first_found(ctx, rule, cue, source=True)
+        if rule.once_per_source:
+            done = {r.source for r in ctx.out.values() if r.type == rule.type}
+            sources = [s for s in sources if s.ref.key not in done]
         targets = _first_found(ctx, rule, cue, source=False)
         if rule.max_targets is not None:
             targets = targets[: rule.max_targets]
@@ -529,10 +593,13 @@ def _item_dnr(ctx: _Context, cue: tuple[int, int]) -> list[Mention]:
     line_start = ctx.work.rfind("\n", 0, cue[0]) + 1
     dnrs = [m for m in ctx.mentions if m.label == "DIARY_NUMBER"]
     window = ctx.rules.item_dnr_window
+    brk = ctx.rules.item_break
     on_line = [m for m in dnrs if max(line_start, cue[0] - window) <= m.start and m.end <= cue[0]]
-    if on_line:
+    if on_line and not (brk and brk.search(ctx.work, on_line[-1].end, cue[0])):  # not the previous item's
         return on_line[-1:]
     below = [m for m in dnrs if cue[1] <= m.start < cue[1] + window]
+    if below and brk and brk.search(ctx.work, cue[1], below[0].start):  # the next item's
+        return []
     return below[:1]
 
 
@@ -543,8 +610,8 @@ def _phrase_end(ctx: _Context, cue: tuple[int, int], end: int) -> int:
         if m.label != "PROGRAM" and cue[1] <= m.start < end:
             end = m.start
             break
-    if ctx.rules.phrase_stops is not None:
-        stop = ctx.rules.phrase_stops.search(ctx.work, cue[1], end)
+    for pat in (ctx.rules.phrase_stops, ctx.rules.item_break):
+        stop = pat.search(ctx.work, cue[1], end) if pat is not None else None
         if stop:
             end = stop.start()
     return end
@@ -562,6 +629,39 @@ def _identity(ref: NodeRef) -> set[str]:
     return out
 
 
+def _names_self(title: str | None, name: str) -> bool:
+    """Whether program ``name`` is the document itself: its title *is* a program name (it starts with
+    the head noun) of the same kind, wording and period (``Plan för jämställdhet`` in the plan
+    ``Plan för jämställdhet bland medborgarna …``).
+
+    >>> _names_self("Plan för jämställdhet bland medborgarna i Vimmerby kommun", "Plan för jämställdhet")
+    True
+    >>> _names_self("Svar på remiss av Handlingsplan för X", "Handlingsplan för X")
+    False
+    >>> _names_self("Plan för jämställdhet 2020-2023", "Plan för jämställdhet 2016-2019")
+    False
+    """
+    if not title:
+        return False
+    own, key = title_key(title), title_key(name)
+    words = own.split()
+    if not words or not head_word(words[0]) or head_word(own) != head_word(key):
+        return False
+    y1, y2 = set(title_years(title)), set(title_years(name))
+    if y1 and y2 and not y1 & y2:
+        return False
+    return titles_match(own, key) or fuzz.token_set_ratio(own, key) >= 96
+
+
+def _heads_item(ctx: _Context, m: Mention) -> bool:
+    """Whether mention ``m`` is the whole heading of an agenda item: alone on its line after the item number."""
+    line_start = ctx.work.rfind("\n", 0, m.start) + 1
+    line_end = ctx.work.find("\n", m.end)
+    before = ctx.work[line_start : m.start]
+    after = ctx.work[m.end : len(ctx.work) if line_end < 0 else line_end]
+    return not after.strip(" \t.") and (not before.strip() or bool(ctx.rules.item_start.search(before)))
+
+
 def _references(ctx: _Context, rule: Rule) -> None:
     own = dnr_core(ctx.record.diary_number) if ctx.record.diary_number else None
     linked = {i for rel in ctx.out.values() for end in (rel.source, rel.target) for i in _identity(parse_ref(end))}
@@ -574,6 +674,11 @@ def _references(ctx: _Context, rule: Rule) -> None:
             continue
         if ctx.rules.not_cited is not None and ref.kind != "dnr" and ctx.rules.not_cited.search(ref.value):
             continue  # budgets, laws, conventions, declarations: not references (annotation guidelines)
+        if ref.kind == "program" and _names_self(ctx.record.title, ref.value):
+            continue  # the document's own name (a plan naming itself) is not a citation
+        if ctx.agenda and m.label == "PROGRAM" and _heads_item(ctx, m):
+            linked |= _identity(ref)  # its later mentions in the item are the same decision
+            continue  # "4. Doftpolicy för …": the item decides on the program, it does not cite it
         ids = _identity(ref)
         if rule.skip_subject and ids & _identity(ctx.subject):
             continue  # a motion proposes what it is about ("Motion om en likabehandlingspolicy"), it does not cite it
@@ -620,7 +725,10 @@ def find_relations(
     sentences = sentence_spans(work)
     cues = rs.cue_candidates(skel)
     subject = _subject(record, skel, mentions, sentences, rs, cues)
-    ctx = _Context(record, text, work, skel, tmap, rs, mentions, sentences, subject, cues)
+    agenda = record.doc_type == "protokoll" or bool(
+        rs.agenda_heading is not None and rs.agenda_heading.search(work, 0, rs.header_chars)
+    )
+    ctx = _Context(record, text, work, skel, tmap, rs, mentions, sentences, subject, cues, agenda=agenda)
     for i, rule in enumerate(rs.rules):
         if rule.scope == "document" or i in cues:
             _apply(ctx, rule, cues.get(i, []))

@@ -31,6 +31,7 @@ __all__ = [
     "dnr_authority",
     "dnr_core",
     "head_word",
+    "is_answer",
     "normalise_dnr",
     "parse_ref",
     "title_key",
@@ -174,6 +175,24 @@ def _head_of(word: str) -> str | None:
         if word.startswith(h) or word.endswith((h, h + "en", h + "er", h + "et", h + "erna")):
             return h
     return None
+
+
+_ANSWER: Final = re.compile(
+    r"^(?:svar på|besvarande av|yttrande över|yttrande angående|yttrande om|remissvar|remissyttrande|motionssvar|"
+    r"interpellationssvar)\b|\b(?:svar|besvarande|besvaras|besvarad)$"
+)
+
+
+def is_answer(key: str) -> bool:
+    """Whether a title key names an answer to another document (``svar på motion om …``,
+    ``motion om … svar``): an answer and what it answers are two nodes, however alike their words.
+
+    >>> is_answer("svar på interpellation från anna om skolan"), is_answer("interpellation från anna om skolan")
+    (True, False)
+    >>> is_answer("motion av eva om cykelbanor svar")
+    True
+    """
+    return bool(_ANSWER.search(key))
 
 
 def acronym(key: str) -> str:

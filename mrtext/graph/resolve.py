@@ -38,6 +38,7 @@ from mrtext.graph.keys import (
     dnr_authority,
     dnr_core,
     head_word,
+    is_answer,
     normalise_dnr,
     parse_ref,
     title_key,
@@ -84,8 +85,10 @@ def titles_match(a: str, b: str, *, threshold: float = 88.0) -> bool:
     False
     >>> titles_match("program för ett jämställt stockholm", "program för ett tillgängligt stockholm")
     False
+    >>> titles_match("svar på motion av eva om cykelbanor", "motion av eva om cykelbanor")
+    False
     """
-    if head_word(a) != head_word(b):
+    if head_word(a) != head_word(b) or is_answer(a) != is_answer(b):
         return False
     if fuzz.token_sort_ratio(a, b) >= threshold:
         return True

@@ -142,6 +142,7 @@ ROLES = (
     "serial",
     "mentions",
     "phrase",
+    "item",
 )
 SCOPES = ("header", "sentence", "list", "document")
 
@@ -192,20 +193,27 @@ class Rule:
     skip_subject: bool = False
     target_heads: list[str] | None = None
     target_type: str | None = None
+    source_type: str | None = None
     target_title: str | None = None
     phrase_title: str | None = None
     max_targets: int | None = None
     item_template: str | None = None
     item_kind: str = "program"
     doc_types: list[str] | None = None
+    agenda: bool | None = None
+    in_title: bool = False
+    once_per_source: bool = False
+    phrase_tail: list[str] | None = None
     description: str = ""
     patterns: list[re.Pattern[str]] = field(default_factory=list, repr=False)
+    item_patterns: list[re.Pattern[str] | None] = field(default_factory=list, repr=False)
+    tail_pattern: re.Pattern[str] | None = field(default=None, repr=False)
     first_words: list[tuple[str, bool]] = field(default_factory=list, repr=False)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Rule:
         """Build and validate a rule from its JSON object."""
-        known = set(cls.__dataclass_fields__) - {"patterns"}
+        known = set(cls.__dataclass_fields__) - {"patterns", "item_patterns", "tail_pattern", "first_words"}
         unknown = set(d) - known
         if unknown:
             raise InputFileError(f"relation rule {d.get('id')!r}: unknown keys {sorted(unknown)}")
@@ -218,6 +226,11 @@ class Rule:
             if role not in ROLES:
                 raise InputFileError(f"relation rule {rule.id!r}: unknown role {role!r}")
         rule.patterns = [compile_cue(c) for c in rule.cues]
+        # a heading cue (^) may also start an agenda item in the middle of a flattened line ("… 5. Motion av …")
+        rule.item_patterns = [compile_cue(c.lstrip("^")) if c.startswith("^") else None for c in rule.cues]
+        if rule.phrase_tail:
+            tails = "|".join(compile_cue(t).pattern for t in rule.phrase_tail)
+            rule.tail_pattern = re.compile(r"[\s,;:(–-]+(?:" + tails + r")\)?[\s.]*$")
         # the first word of each cue (skeleton form; True = a prefix), to find candidate positions fast
         rule.first_words = [
             (skeleton(c.lstrip("^").split()[0].rstrip("*")), c.lstrip("^").split()[0].endswith("*")) for c in rule.cues
@@ -252,6 +265,9 @@ class RuleSet:
     serial_pattern: re.Pattern[str] = re.compile(r"\((?:19|20)\d\d:\d+\)")
     documents: list[DocPattern] = field(default_factory=list)
     self_kinds: dict[str, list[str]] = field(default_factory=dict)
+    agenda_heading: re.Pattern[str] | None = None
+    item_start: re.Pattern[str] = re.compile(r"(?:^|\n)[ \t]*$")
+    item_break: re.Pattern[str] | None = None
     first_word_re: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False)
     exact_first: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
     prefix_first: list[tuple[str, int, int]] = field(default_factory=list, repr=False)
@@ -285,6 +301,7 @@ class RuleSet:
     def from_dict(cls, d: dict[str, Any], documents: dict[str, Any] | None = None) -> RuleSet:
         """Build a rule set from the JSON object of a rules file (and of its document patterns file)."""
         subject = d.get("subject", {})
+        agenda = d.get("agenda", {})
         docs = documents or {}
         shared = docs.get("shared", {})
         return cls(
@@ -312,6 +329,9 @@ class RuleSet:
             serial_pattern=re.compile(d.get("serial_pattern", r"\(((?:19|20)\d\d:\d+)\)")),
             documents=[DocPattern.from_dict(p, shared) for p in docs.get("patterns", [])],
             self_kinds={k: list(v) for k, v in d.get("self_reference", {}).get("kinds", {}).items()},
+            agenda_heading=_title_words(agenda.get("headings", [])),
+            item_start=re.compile(agenda.get("item_start", r"(?:^|\n)[ \t]*$")),
+            item_break=re.compile(agenda["item_break"]) if agenda.get("item_break") else None,
         )
 
 
