@@ -474,6 +474,8 @@ def _heading_list(ctx: _Context, cue_end: int, eol: int) -> list[tuple[int, int]
     if para is None:
         return []
     lines = para.group(1).splitlines(keepends=True)
+    if lines[0].rstrip().endswith(":"):  # "Bilagor" above "• Inkomna interpellationer:": another section's list
+        return []
     if any(_BULLET.match(line) for line in lines):
         return list_items(ctx.work, cue_end)
     out: list[tuple[int, int]] = []
@@ -493,7 +495,7 @@ def _case(ctx: _Context, cue: tuple[int, int]) -> _Endpoint:
     """The case a listed attachment belongs to: in a protocol of several cases (agenda items with
     their own diary numbers), the item above the list; otherwise the document itself."""
     doc = _Endpoint(NodeRef("doc", ctx.record.id), cue[0], cue[1])
-    if ctx.record.doc_type != "protokoll":
+    if not ctx.agenda:
         return doc
     dnrs = [m for m in ctx.mentions if m.label == "DIARY_NUMBER" and m.ref is not None]
     cases = {dnr_core(m.ref.value) for m in dnrs if m.ref is not None}
