@@ -181,6 +181,9 @@ def test_sentences_on_hard_wrapped_scan(corpus) -> None:
         ("Ombudsmännen arbetar för att nå målsättningen om en stad för alla.", False),
         ("Nämnden beslutar att lägga rapporten till handlingarna.", False),
         ("Hur har målen följts upp under året?", False),
+        ("Inrätta en beredning för demokrati, med syftet att kommunen ska bli en MR-kommun.", True),
+        ("Mål 2. I kommunen har vi en trygg och tillgänglig infrastruktur i stad och på landsbygd", True),
+        ("Vår målbild är att kommunen år 2030 ska erbjuda en aktiv och välkomnande livsmiljö.", True),
     ],
 )
 def test_goal_rules(text: str, is_goal: bool) -> None:
@@ -189,6 +192,28 @@ def test_goal_rules(text: str, is_goal: bool) -> None:
     nlp.add_pipe("mrtext_goals")
     doc = nlp("Bakgrund\n\n" + text)
     assert [s.text for s in doc.spans["mrtext_goals"]] == ([text] if is_goal else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "goal"),
+    [
+        # a heading supplies the cue: the span starts at the heading, also across a blank line
+        ("Huvudsyfte\n\nAtt kommunen har jämställda verksamheter för alla invånare.\n\nMer", "Huvudsyfte\n\nAtt"),
+        # a sentence with its own cue below a heading is the span on its own
+        ("Syfte\n\nPlanens syfte är att stärka barns rättigheter i kommunen.\n\nMer", "Planens syfte är"),
+        # flattened text: a heading runs into the sentence; "Det" starts the goal sentence
+        ("Arbetet pågår. ål för jämställdheten Det politiska målet är att alla ska ha samma makt.", "Det politiska"),
+        # a goal label printed after its sentence (flattened poster)
+        ("3 Ett län där alla har samma makt över sina egna liv. Vision För länet\n\nMer", "Ett län där"),
+    ],
+)
+def test_goal_spans_with_headings(text: str, goal: str) -> None:
+    nlp = spacy.blank("sv")
+    nlp.add_pipe("mrtext_sentences")
+    nlp.add_pipe("mrtext_goals")
+    doc = nlp(text)
+    [span] = doc.spans["mrtext_goals"]
+    assert span.text.startswith(goal) and span.text.endswith(".")
 
 
 def test_linear_classifier_learns_and_round_trips() -> None:

@@ -28,7 +28,7 @@ from mrtext.extract.linear import LinearTextModel
 from mrtext.extract.patterns import load_patterns
 from mrtext.extract.spans import Candidate, MrtextComponent, doc_text
 
-__all__ = ["GoalDetector", "make_goals", "sentence_offsets"]
+__all__ = ["GoalDetector", "goal_value", "make_goals", "sentence_offsets"]
 
 _BULLET = re.compile(r"^(?:[-–•*»·▪]|e(?= [A-ZÅÄÖ])|\d{1,2}[.)])\s+")
 
@@ -45,6 +45,7 @@ class GoalDetector:
         self.threshold = float(data.get("threshold", 0.8))
         self.hint = re.compile(data.get("classifier_hint") or "", re.IGNORECASE)
         self.heading = re.compile(data["heading"]) if data.get("heading") else None
+        self.trailing_label = re.compile(data["trailing_label"]) if data.get("trailing_label") else None
         model = data.get("model")
         self.model = LinearTextModel.from_dict(model) if model else None
 
@@ -56,28 +57,44 @@ class GoalDetector:
         """The classifier's probability that ``sentence`` is a goal (``None`` without a model)."""
         return None if self.model is None else self.model.scores(sentence).get("1", 0.0)
 
-    def under_heading(self, text: str) -> list[tuple[int, int]]:
-        """Character ranges stated as goals by a heading line above them (``Mål``, ``Vision:``).
+    def under_heading(self, text: str) -> list[tuple[int, int, int | None]]:
+        """Character ranges stated as goals by a heading line above them (``Mål``, ``Vision:``, ``Huvudsyfte``).
 
-        A list below the heading gives one range per item; a paragraph gives its first sentence's range start
-        only (the rest of the paragraph is background), so a range is ``(start, end)`` of the item or paragraph.
+        A list below the heading gives one ``(start, end, None)`` per item; a paragraph (also after one blank
+        line) gives ``(start, end, heading_start)``: its first sentence is the goal, and the span starts at the
+        heading (the heading names what the sentence states).
 
         >>> d = GoalDetector(load_patterns("goals"))
         >>> text = "Mål\\n1. Alla barn ska ha lika rätt till fritid.\\n2. Ingen ska utsättas för våld.\\n\\nBakgrund"
-        >>> [text[s:e] for s, e in d.under_heading(text)]
+        >>> [text[s:e] for s, e, _ in d.under_heading(text)]
         ['1. Alla barn ska ha lika rätt till fritid.', '2. Ingen ska utsättas för våld.']
+        >>> text = "Huvudsyfte\\n\\nAtt kommunen är jämställd.\\nMer text."
+        >>> [(text[s:e], text[h:h + 4]) for s, e, h in d.under_heading(text)]
+        [('Att kommunen är jämställd.\\nMer text.', 'Huvu')]
         """
         if self.heading is None:
             return []
-        out: list[tuple[int, int]] = []
+        out: list[tuple[int, int, int | None]] = []
         for m in self.heading.finditer(text):
             block_start = m.start(1)
             lines = list(re.finditer(r"[^\n]+", m.group(1)))
             if lines and all(_BULLET.match(ln.group().lstrip()) for ln in lines):
-                out.extend((block_start + ln.start(), block_start + ln.end()) for ln in lines)
+                out.extend((block_start + ln.start(), block_start + ln.end(), None) for ln in lines)
             else:
-                out.append((block_start, m.end(1)))
+                out.append((block_start, m.end(1), m.start() + len(m.group()) - len(m.group().lstrip())))
         return out
+
+    def label_after(self, text: str) -> list[tuple[int, int]]:
+        """Sentences whose goal label is printed *after* them (``… rättigheter. Vision För …``: flattened posters).
+
+        >>> d = GoalDetector(load_patterns("goals"))
+        >>> text = "3 Ett län där alla har samma makt över sina liv. Vision För länet"
+        >>> [text[s:e] for s, e in d.label_after(text)]
+        ['Ett län där alla har samma makt över sina liv.']
+        """
+        if self.trailing_label is None:
+            return []
+        return [(m.start("sent"), m.end("sent")) for m in self.trailing_label.finditer(text)]
 
     def is_goal(self, sentence: str) -> bool:
         """Rule or confident classifier; short or heading-like sentences never are."""
@@ -106,15 +123,33 @@ class GoalComponent(MrtextComponent):
         # without mrtext_sentences (or another segmenter) earlier in the pipeline, segment here
         bounds = sentence_offsets(doc) or sentence_bounds(text)
         headed = self.detector.under_heading(text)
+        trailing = dict((e, s) for s, e in self.detector.label_after(text))
         for sent_start, sent_end in bounds:
             raw = text[sent_start:sent_end]
             lead = _BULLET.match(raw.lstrip())
             start = sent_start + (len(raw) - len(raw.lstrip())) + (lead.end() if lead else 0)
             body = text[start:sent_end].rstrip()
-            # under a goal heading: each list item, or the first sentence of the paragraph
-            first_under = any(hs <= start < he and not text[hs:start].strip(" \t-–•*0123456789.)") for hs, he in headed)
-            if body and (self.detector.is_goal(body) or (first_under and self._plain_sentence(body))):
-                out.append(Candidate(start, start + len(body), "GOAL", " ".join(body.split())))
+            if not body:
+                continue
+            end = start + len(body)
+            if self.detector.is_goal(body):
+                out.append(Candidate(start, end, "GOAL", goal_value(body)))
+                continue
+            if not self._plain_sentence(body):
+                continue
+            # under a goal heading: each list item, or the first sentence of the paragraph; a sentence without a
+            # cue of its own ("Att kommunen är …") takes the heading into its span
+            under = next(
+                (h for h in headed if h[0] <= start < h[1] and not text[h[0] : start].strip(" \t-–•*0123456789.)")),
+                None,
+            )
+            if under is not None:
+                start = under[2] if under[2] is not None else start
+            elif trailing.get(end, -1) >= start:  # "3 Ett län där …. Vision För …": a label printed after
+                start = trailing[end]
+            else:
+                continue
+            out.append(Candidate(start, end, "GOAL", goal_value(text[start:end])))
         return out
 
     def _plain_sentence(self, body: str) -> bool:
@@ -125,6 +160,27 @@ class GoalComponent(MrtextComponent):
             and flat[-1:] in ".!"
             and not self.detector.negative.search(flat)
         )
+
+
+def goal_value(sentence: str) -> str:
+    """The value of a GOAL: whitespace normalised, words broken at a line-end hyphen joined again.
+
+    A hyphen followed by a space is a broken word (``MR- kommun`` → ``MR-kommun``; ``nation- ell`` →
+    ``nationell`` when Swedish knows the joined word), unless a conjunction follows (``barn- och ungdom``).
+
+    >>> goal_value("Att bli en MR- kommun och en nation- ell förebild för barn- och\\nungdomar.")
+    'Att bli en MR-kommun och en nationell förebild för barn- och ungdomar.'
+    """
+    from mrtext.extract.components.programs import known_word
+
+    def join(m: re.Match[str]) -> str:
+        left, right = m.group(1), m.group(2)
+        if left[-1:].islower() and known_word((left + right).lower()):
+            return left + right
+        return f"{left}-{right}"
+
+    flat = " ".join(sentence.split())
+    return re.sub(r"(\w+)- (?!(?:och|eller|samt|respektive|till|som)\b)([a-zåäö]\w*)", join, flat)
 
 
 def sentence_offsets(doc: Doc) -> list[tuple[int, int]]:

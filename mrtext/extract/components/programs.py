@@ -41,7 +41,7 @@ from spacy.tokens import Doc
 from mrtext.extract.patterns import load_patterns
 from mrtext.extract.spans import Candidate, MrtextComponent, doc_text, surface_values
 
-__all__ = ["ProgramFinder", "find_programs", "make_programs", "program_key", "resolve_across_documents"]
+__all__ = ["ProgramFinder", "find_programs", "known_word", "make_programs", "program_key", "resolve_across_documents"]
 
 _WORD = re.compile(r"\d{4}[-–]\d{4}(?!\w)|(?:[^\W_]|[&{|])+(?:-(?:[ \t]*\n[ \t]*)?(?:[^\W_]|[&{|])+)*|[^\w\s]")
 _YEARISH = re.compile(r"(?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?")
@@ -76,7 +76,12 @@ def _clean(surface: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _known(word: str) -> bool:
+def known_word(word: str) -> bool:
+    """Does Swedish (wordfreq) know ``word``?
+
+    >>> known_word("rättigheter"), known_word("minskliga")
+    (True, False)
+    """
     from wordfreq import zipf_frequency
 
     return zipf_frequency(word, "sv") >= 1.0
@@ -116,7 +121,7 @@ def _unknown_words(name: str) -> int:
     """How many words of ``name`` Swedish does not know (OCR damage: ``minskliga``); prefers clean spellings."""
     words = re.findall(r"\w+", name.lower())
     debris = sum(1 for w in words if re.search(r"\d", w) and re.search(r"[^\W\d_]", w))  # "i1", "f0r"
-    return debris + sum(1 for w in words if len(w) >= 3 and w.isalpha() and not _known(w))
+    return debris + sum(1 for w in words if len(w) >= 3 and w.isalpha() and not known_word(w))
 
 
 def program_key(name: str, city: re.Pattern[str] | None = None) -> str:

@@ -6,7 +6,10 @@ A blank ``sv`` pipeline has no sentence boundaries, and spaCy's ``sentencizer`` 
 * a blank line ends a sentence; so does a list item (``-``, ``•``, ``*``, ``1.``) or a heading-like
   line (short, no final punctuation, next line capitalised);
 * ``. ! ?`` followed by a capital, digit or quote ends a sentence, except after known abbreviations;
-* a single line break inside a paragraph (hard-wrapped or OCR text) does *not* end a sentence.
+* a single line break inside a paragraph (hard-wrapped or OCR text) does *not* end a sentence;
+* in flattened text (PDF mirrors run headings into the prose: ``… i Sverige Det politiska målet …``) a
+  capitalised sentence opener (``Det``, ``Vi``, ``Målet`` …) after a word without punctuation starts one;
+* a numbered heading label (``Mål 1. I Östersunds kommun …``) does not end a sentence at its period.
 
 >>> text = "Sammanfattning\\nStaden ska bl.a. öka\\nkunskapen. Målet är klart.\\n\\n- Kunskap"
 >>> [text[s:e] for s, e in sentence_bounds(text)]
@@ -40,6 +43,12 @@ class SentenceSegmenter:
         self.abbreviations = {a.lower().rstrip(".") for a in data["abbreviations"]}
         self.heading_ratio = float(data.get("heading_ratio", 0.7))
         self.heading_max = int(data.get("heading_max_chars", 90))
+        openers = "|".join(map(re.escape, data.get("flattened_openers", [])))
+        self.opener = re.compile(rf"(?<=[^\W\d_])[ \t]+(?=(?:{openers})[ \t])") if openers else None
+        labels = "|".join(map(re.escape, data.get("numbered_labels", [])))
+        self.numbered_label = (
+            re.compile(rf"(?:^|\n)[ \t]*(?:{labels})[ \t]+\d{{1,2}}$", re.IGNORECASE) if labels else None
+        )
 
     def bounds(self, text: str) -> list[tuple[int, int]]:
         """Return ``(start, end)`` of every sentence, stripped of surrounding whitespace."""
@@ -69,9 +78,17 @@ class SentenceSegmenter:
                 starts.add(m.start())
             prev = m
         for m in _END.finditer(text):
-            if not self._abbreviation_before(text, m.start()):
+            if not self._abbreviation_before(text, m.start()) and not self._numbered_label_before(text, m.start()):
                 starts.add(m.end())
+        if self.opener is not None:
+            starts.update(m.end() for m in self.opener.finditer(text))
         return starts
+
+    def _numbered_label_before(self, text: str, dot: int) -> bool:
+        """``Mål 1.`` at the start of a line labels the sentence after it."""
+        if self.numbered_label is None or text[dot] != "." or not text[dot - 1 : dot].isdigit():
+            return False
+        return self.numbered_label.search(text, max(0, dot - 24), dot) is not None
 
     def _is_heading(self, prev: str, line: str, typical: float) -> bool:
         if not line[:1].isupper() or prev[-1:] in ".,;:!?-–(" or (prev[-1:].islower() and len(prev) > self.heading_max):
