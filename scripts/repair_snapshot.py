@@ -94,11 +94,15 @@ def main() -> int:
             f"{p} {f} {m}"
             for p, rows in result.items()
             for f, modes in rows.items()
+            if f in before.get(p, {})
             for m, d in modes.items()
-            if before.get(p, {}).get(f, {}).get(m) != d
+            if before[p][f].get(m) != d
         ]
         for line in diffs:
             print("DIFFERS:", line, file=sys.stderr)
+        new = sorted({f for rows in result.values() for f in rows} - {f for rows in before.values() for f in rows})
+        if new:
+            print(f"{len(new)} files not in the earlier snapshot (not compared)", file=sys.stderr)
         print("identical" if not diffs else f"{len(diffs)} differences", file=sys.stderr)
         return 1 if diffs else 0
     return 0

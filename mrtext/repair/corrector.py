@@ -401,6 +401,8 @@ def detect_blocks(text: str, min_letters: int = BLOCK_LETTERS) -> list[Block]:
 Path_ = tuple[tuple[str, int], ...]  # (observed piece, length of the intended piece's skeleton)
 #: A path as a chain ``(earlier link, piece)``, ``None`` at its start.
 Link = tuple[Any, tuple[str, int]] | None
+#: A variant of a token: (skeleton, path, channel log10 P, weight of its substitutions).
+Variant = tuple[str, Link, float, int]
 
 
 def _unlink(link: Link) -> Path_:
@@ -519,12 +521,18 @@ class Corrector:
         >>> [(v, p) for v, p, _ in Corrector.default().variants("fér", 1.0)][:2]
         [('fer', (('fér', 3),)), ('for', (('f', 1), ('é', -1), ('r', 1)))]
         """
-        return [(skel, _unlink(link), cost) for skel, link, cost in self._variants(token, lam, floor, budget)]
+        found, _capped = self._variants(token, lam, floor, budget)
+        return [(skel, _unlink(link), cost) for skel, link, cost, _subs in found]
 
     def _variants(
         self, token: str, lam: float, floor: float, budget: int, keep: str = "all"
-    ) -> list[tuple[str, Link, float]]:
+    ) -> tuple[list[Variant], bool]:
         """:meth:`variants` with each path as a :data:`Link` chain (built in O(1) per step).
+
+        Returns the variants, each with the weight of its substitutions, in depth-first order,
+        and whether the search stopped at :data:`MAX_VARIANTS` nodes. The variants of a smaller
+        budget are exactly those weighing at most that budget, in the same order, unless the
+        search stopped early (the tree of a smaller budget is a subtree searched in the same order).
 
         ``keep="words"``: only variants that are skeletons of lexicon words, and a substitution
         is not explored when no lexicon skeleton begins with the variant so far (the lookups
@@ -536,61 +544,61 @@ class Corrector:
         base = skeleton(token)
         positions = [i for i in range(n) if alts[i]]
         last = len(positions)
-        out: list[tuple[str, Link, float]] = []
+        out: list[Variant] = []
         words_only, top_only = keep == "words", keep == "top"
         zipf, known = self.lex.zipf, self.lex._skel
-        keys = self.lex.keys if words_only else []
+        keys = self.lex.keys
+        n_keys = len(keys)
         best: list[float] = []  # top_only: the best costs so far, a min-heap of COMPOUND_VARIANTS
-        nodes = [0]
-
-        begins = self._begins
+        nodes = 0
+        capped = False
+        begins = self._begins  # stem → does a lexicon skeleton begin with it (shared by every search)
         if len(begins) >= MEMO_SIZE:
             begins.clear()
-
-        def begins_word(stem: str) -> bool:
-            found = begins.get(stem)
-            if found is None:
-                i = bisect_left(keys, stem)
-                found = begins[stem] = i < len(keys) and bool(keys[i].startswith(stem))
-            return found
 
         # Depth-first, in the order: no further substitution, then substitutions at later
         # positions before earlier ones (each call emits one variant, so the calls are few).
         def rec(run: int, k: int, prefix: str, link: Link, cost: float, subs: int) -> None:
+            nonlocal nodes, capped
             while k < last and positions[k] < run:
                 k += 1
-            nodes[0] += 1
+            nodes += 1
             skel = prefix + base[run:]
             if not words_only or skel in zipf or skel in known:
-                out.append((skel, (link, (token[run:], n - run)) if run < n else link, cost))
+                out.append((skel, (link, (token[run:], n - run)) if run < n else link, cost, subs))
                 if top_only:
                     (heapq.heappush if len(best) < COMPOUND_VARIANTS else heapq.heappushpop)(best, cost)
             if subs >= budget:
                 return
             for i in range(last - 1, k - 1, -1):
                 j = positions[i]
-                head = (link, (token[run:j], j - run)) if j > run else link
-                stem = prefix + base[run:j]
+                stem = None
                 for length, sk, lp, weight in alts[j]:
-                    if cost + lp < floor or (top_only and len(best) == COMPOUND_VARIANTS and cost + lp <= best[0]):
+                    step = cost + lp
+                    if step < floor or (top_only and len(best) == COMPOUND_VARIANTS and step <= best[0]):
                         break  # (readings come best first; a later tie ranks after the variants kept)
-                    if subs + weight > budget or (words_only and not begins_word(stem + sk)):
+                    if subs + weight > budget:
                         continue
-                    if nodes[0] >= MAX_VARIANTS:
+                    if stem is None:
+                        stem = prefix + base[run:j]
+                    grown = stem + sk
+                    if words_only:
+                        found = begins.get(grown)
+                        if found is None:
+                            at = bisect_left(keys, grown)
+                            found = begins[grown] = at < n_keys and keys[at].startswith(grown)
+                        if not found:
+                            continue
+                    if nodes >= MAX_VARIANTS:
+                        capped = True
                         return
-                    rec(
-                        j + length,
-                        i + 1,
-                        stem + sk,
-                        (head, (token[j : j + length], -len(sk))),
-                        cost + lp,
-                        subs + weight,
-                    )
+                    head = (link, (token[run:j], j - run)) if j > run else link
+                    rec(j + length, i + 1, grown, (head, (token[j : j + length], -len(sk))), step, subs + weight)
 
         rec(0, 0, "", None, 0.0, 0)
         if top_only:
             out = sorted(out, key=lambda v: -v[2])[:COMPOUND_VARIANTS]
-        return out
+        return out, capped
 
     def channel_logp(self, word: str, path: Path_, lam: float) -> float:
         """log10 P(observed | word) along ``path`` (−inf when the path cannot produce the word).
@@ -720,12 +728,17 @@ class Corrector:
         """
         scores: dict[str, float] = {}
         budget = 1
-        self._score_variants(self._variants(token, lam, floor, budget, "words"), lam, allow_modifier, scores)
+        # One search with the full budget serves both rounds (the first round's variants are
+        # those weighing at most 1), unless it stopped early: then each round searches anew.
+        found, capped = self._variants(token, lam, floor, MAX_SUBSTITUTIONS, "words")
+        first = self._variants(token, lam, floor, budget, "words")[0] if capped else [v for v in found if v[3] <= 1]
+        self._score_variants(first, lam, allow_modifier, scores)
         if not scores or max(scores.values()) < settle_above:
             budget = MAX_SUBSTITUTIONS
-            self._score_variants(self._variants(token, lam, floor, budget, "words"), lam, allow_modifier, scores)
+            # (Variants already scored would score the same again: they are skipped.)
+            self._score_variants(found if capped else [v for v in found if v[3] > 1], lam, allow_modifier, scores)
         if len(token) >= 6 and (not scores or max(scores.values()) < -8.0):
-            self._compound_candidates(self._variants(token, lam, floor, budget, "top"), lam, scores)
+            self._compound_candidates(self._variants(token, lam, floor, budget, "top")[0], lam, scores)
         if (
             len(token) >= EDIT_MIN_LENGTH
             and lam >= GLYPH_RULES_MIN_LAMBDA
@@ -736,10 +749,10 @@ class Corrector:
         return scores
 
     def _score_variants(
-        self, variants: list[tuple[str, Link, float]], lam: float, allow_modifier: bool, scores: dict[str, float]
+        self, variants: list[Variant], lam: float, allow_modifier: bool, scores: dict[str, float]
     ) -> None:
         zipf, alts = self.lex.zipf, self.lex._skel
-        for skel, link, _cost in variants:
+        for skel, link, _cost, _subs in variants:
             if skel not in zipf and skel not in alts:
                 continue
             path = _unlink(link)
@@ -786,10 +799,8 @@ class Corrector:
                     if s > scores.get(w, -math.inf):
                         scores[w] = s
 
-    def _compound_candidates(
-        self, variants: list[tuple[str, Link, float]], lam: float, scores: dict[str, float]
-    ) -> None:
-        for skel, link, _cost in sorted(variants, key=lambda v: -v[2])[:COMPOUND_VARIANTS]:
+    def _compound_candidates(self, variants: list[Variant], lam: float, scores: dict[str, float]) -> None:
+        for skel, link, _cost, _subs in sorted(variants, key=lambda v: -v[2])[:COMPOUND_VARIANTS]:
             path = _unlink(link)
             for parts in self._splits(skel, 3):
                 choices = [self._part_words(p, i == len(parts) - 1) for i, p in enumerate(parts)]
