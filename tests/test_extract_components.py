@@ -30,6 +30,12 @@ from mrtext.extract.linear import train_linear
         ("Diarienummer: 2019/123", "Diarienummer: 2019/123", "2019/123"),
         ("Ärendenummer BUN-2021-00417 gäller", "Ärendenummer BUN-2021-00417", "BUN-2021-00417"),
         ("Motion (dnr ks 2019/12)", "dnr ks 2019/12", "KS 2019/12"),
+        ("Motion nr 19-2023 från N (M).\n  RS 867-2023\n", "RS 867-2023", "RS 867-2023"),
+        ("Information 4. Dnr: 2016/433-KS Beslut", "Dnr: 2016/433-KS", "2016/433-KS"),
+        ("2018-08-28 SN 18/0098 Socialnämnden", "SN 18/0098", "SN 18/0098"),
+        ("Status aktiv\n\nDnr – 2022-000294 (133463)", "Dnr – 2022-000294", "2022-000294"),
+        ("Ekonomiavdelningen Dnr KS/2021:34-0061\n", "Dnr KS/2021:34-0061", "KS/2021:34-0061"),
+        ("justerare\n\nKs 238/2013\n\n§§ 294", "Ks 238/2013", "KS 238/2013"),
     ],
 )
 def test_diary_numbers(text: str, surface: str, value: str) -> None:
@@ -49,6 +55,7 @@ def test_diary_numbers(text: str, surface: str, value: str) -> None:
         "Sammanträdet hölls 2017-11-27 kl. 13.00-15.00.",
         "Agenda 2030 och ISO 9001:2015",
         "KS 2018-2022 (år 2019/2020)",
+        "VA 2010-2020 och Nr 5/2013 samt sid 18/2013, avtal 1/2013, öppet 24/7, LSS 9-2020",
     ],
 )
 def test_not_diary_numbers(text: str) -> None:

@@ -49,11 +49,14 @@ _FORMS = (
     rf"(?P<nny>\d{{1,4}}{_HY}\d{{1,6}}/{_YEAR})"  # 171-116/2017
     rf"|(?P<cny>\d{{1,3}}(?:\.\d{{1,3}}){{1,4}}{_HY}\d{{1,6}}{_HY}{_YEAR})"  # 1.5.1-135-2012
     rf"|(?P<ynn>{_YEAR}{_HY}\d{{1,6}}{_HY}\d{{1,6}})"  # 2006-152-307
-    rf"|(?P<ysn>{_YEAR}/\d{{1,7}}(?:-\d{{1,4}})?)"  # 2023/1159, Kst 2013/162-31 (needs a code or prefix)
-    rf"|(?P<ycn>{_YEAR}:\d{{1,6}})"  # 2019:123 (needs a glued code or a prefix)
+    rf"|(?P<ysn>{_YEAR}/\d{{1,7}}(?:-\d{{1,4}}|-[A-ZÅÄÖ]{{1,6}})?)"  # 2023/1159, Kst 2013/162-31, 2016/433-KS
+    rf"|(?P<ycn>{_YEAR}:\d{{1,6}}(?:-\d{{1,4}})?)"  # 2019:123, KS/2021:34-0061 (needs a glued code or a prefix)
     rf"|(?P<ydn>{_YEAR}[.-]\d{{2,7}})"  # 2019.0123, 2019-00123 (needs a code or prefix)
     rf"|(?P<ycd>{_YEAR}/[A-ZÅÄÖ]{{1,6}}{_WS}\d{{2,7}}(?:{_WS}\d{{1,3}}(?![\d/:.-]))?)"  # 2022/KS 0247 (needs a prefix)
     rf"|(?P<nsy>\d{{1,6}}/\d{{2}})"  # 247/17 (needs a code or prefix)
+    rf"|(?P<nsY>\d{{1,6}}/{_YEAR})"  # Ks 238/2013 (needs a code or prefix)
+    rf"|(?P<yys>\d{{2}}/\d{{4}})"  # SN 18/0098 (two-digit year, zero-padded number; needs a code or prefix)
+    rf"|(?P<nhY>\d{{1,6}}-{_YEAR})"  # RS 867-2023 (needs a code or prefix)
     rf"|(?P<lny>\d{{3}}-\d{{1,6}}-\d{{2}})"  # 801-3545-15, county boards (needs a prefix)
     rf"|(?P<nhy>\d{{1,6}}-\d{{2}})"  # 836-19 (needs a prefix)
     rf"|(?P<dig>\d{{5,8}})"  # LTV 131069, RV181929 (needs a code or prefix)
@@ -62,7 +65,9 @@ _FORMS = (
 _MINISTRY = re.compile(
     rf"(?<![\w/.:-])(?P<code>[A-ZÅÄÖ][a-zåäö]{{0,2}})(?P<num>{_YEAR}/\d{{3,6}}/[A-ZÅÄÖ]{{1,4}})(?![\w/])"
 )
-_FORM_NAMES = ("nny", "cny", "ynn", "ysn", "ycn", "ydn", "ycd", "nsy", "lny", "nhy", "dig")
+_FORM_NAMES = ("nny", "cny", "ynn", "ysn", "ycn", "ydn", "ycd", "nsy", "nsY", "yys", "nhY", "lny", "nhy", "dig")
+_CAPITALISED_CODE = re.compile(r"[A-ZÅÄÖ][a-zåäö]{1,2}")  # "Ks 238/2013", "Sn 18/0098": a written-out-case code
+_NOT_CODES = frozenset({"nr", "sid", "kap", "bil", "del", "ja", "nej", "år", "vt", "ht", "kl", "st", "ca", "s"})
 
 
 def _alternation(words: list[str]) -> str:
@@ -71,7 +76,7 @@ def _alternation(words: list[str]) -> str:
 
 def compile_grammar(data: dict[str, Any]) -> re.Pattern[str]:
     """Compile the diary-number regex from the lexicons in ``data`` (see ``patterns/dnr.json``)."""
-    prefix = rf"(?P<prefix>(?:{_alternation(data['prefixes'])})(?![\w])\s?:?{_SEP}?)"
+    prefix = rf"(?P<prefix>(?:{_alternation(data['prefixes'])})(?![\w])\s?(?::|{_WS}[–-](?={_WS}))?{_SEP}?)"
     code = rf"(?P<code>{_CODE_CI})(?P<codesep>{_SEP}|/|-(?=\d)|(?<=[A-ZÅÄÖ]{{2}})(?=\d{{5}}))"
     return re.compile(
         rf"(?<![\w/.:-])(?:{prefix})?(?:{code})?(?P<num>{_FORMS})(?![\w]|[/:.-]\d)",
@@ -147,15 +152,20 @@ class DiaryNumberFinder:
         if code and code.upper() in self.reference_codes:
             return Candidate(m.start("code"), m.end(), "REFERENCE", normalize_diary_number(code, codesep, num))
         if code and not prefix and not self._upper_code.fullmatch(code):
-            # a lower-case word before a number is not an authority code ("bet 2019/20:123", "motion 2016:5")
-            code, codesep = None, None
-            start = m.start("num")
+            if form in ("nsY", "yys") and _CAPITALISED_CODE.fullmatch(code) and code.lower() not in _NOT_CODES:
+                pass  # "Ks 238/2013": a capitalised case code before a number/year
+            else:
+                # a lower-case word before a number is not an authority code ("bet 2019/20:123", "motion 2016:5")
+                code, codesep = None, None
+                start = m.start("num")
         if form == "ynn" and _is_date(num):
             return None
         if form in ("ycd", "nhy", "lny") and not prefix:
             return None
-        if form in ("nsy", "dig") and not prefix and not (code and len(code) >= 2):
+        if form in ("nsy", "nsY", "yys", "nhY", "dig") and not prefix and not (code and len(code) >= 2):
             return None
+        if form == "nhY" and re.fullmatch(rf"{_YEAR}-{_YEAR}", num):
+            return None  # "VA 2010-2020": a year range after an acronym
         if form in ("ysn", "ycn", "ydn") and not prefix:
             if not code or (form == "ycn" and codesep != "/"):
                 return self._serial(text, m) if form == "ycn" else None

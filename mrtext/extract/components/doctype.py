@@ -61,6 +61,7 @@ _DATE_CUE = re.compile(
     r"\b(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(?:en)?)\s*:?\s*(?:den\s+)?$"
 )
 _LEADING_NUMBERS = re.compile(r"^(?:(?:\d{1,4}|§\s*\d+|[A-ZÅÄÖ]{1,6}\s+\d{1,4}/\d{2,4})\s+)+(?=[A-ZÅÄÖ])")
+_QUOTE_CUE = re.compile(r"(?i)\b(?:ange|uppge|märk|hänvisa\s+till)\b[^.\n]{0,40}$")  # a remiss: "Ange diarienummer"
 _MARKUP = re.compile(r"\[bookmark:[^\]]*\]|[#*_]{1,3}|^\s*\d{1,3}\s+(?=[A-ZÅÄÖ])")
 
 
@@ -269,9 +270,16 @@ class DocMetadata:
                 return v
         return None
 
-    def own_diary_number(self, dnrs: list[tuple[int, int, str]]) -> str | None:
-        """The first diary number within the header."""
-        return next((v for s, _e, v in dnrs if s <= self.header_chars), None)
+    def own_diary_number(self, text: str, dnrs: list[tuple[int, int, str]]) -> str | None:
+        """The first diary number within the header, else one the reader is asked to quote (``Ange diarienummer …``).
+
+        >>> DocMetadata(load_patterns("doctype")).own_diary_number("x" * 900 + " Ange Dnr TSN 2015-188.", [(906, 922, "TSN 2015-188")])
+        'TSN 2015-188'
+        """
+        header = next((v for s, _e, v in dnrs if s <= self.header_chars), None)
+        if header is not None:
+            return header
+        return next((v for s, _e, v in dnrs if _QUOTE_CUE.search(text[max(0, s - 60) : s])), None)
 
 
 class DocTypeComponent(MrtextComponent):
@@ -303,7 +311,7 @@ class DocTypeComponent(MrtextComponent):
         doc._.mrtext_doc_type = doc_type
         doc._.mrtext_doc_type_scores = {k: round(v, 4) for k, v in scores.items()} if scores else None
         doc._.mrtext_date = self.meta.own_date(text, spans(SPAN_KEYS["DATE"]))
-        doc._.mrtext_diary_number = self.meta.own_diary_number(spans(SPAN_KEYS["DIARY_NUMBER"]))
+        doc._.mrtext_diary_number = self.meta.own_diary_number(text, spans(SPAN_KEYS["DIARY_NUMBER"]))
         forget_text(doc)  # the last component: do not ship the cached text with the doc
 
 
