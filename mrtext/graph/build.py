@@ -14,6 +14,8 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import multiprocessing
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -50,26 +52,63 @@ def _text_of(record: DocumentRecord, texts: Mapping[str, str] | None) -> str | N
     return None
 
 
+POOL_MIN_TEXTS = 2000
+"""Below this many texts to read, relation finding stays in this process (starting workers costs more)."""
+
+_JOB: tuple[list[tuple[DocumentRecord, str]], FindFn] | None = None  # what forked workers read (not pickled)
+
+
+def _find_slice(bounds: tuple[int, int]) -> list[list[Relation]]:
+    """Relations of one slice of the job, in a forked worker."""
+    assert _JOB is not None
+    pairs, finder = _JOB
+    return [finder(rec, text) for rec, text in pairs[bounds[0] : bounds[1]]]
+
+
+def _n_workers(n_texts: int, workers: int | None) -> int:
+    """How many processes find relations: ``workers`` if given, else one per available core for a
+    large job where ``fork`` exists (the workers then share the records without copying them)."""
+    if workers is not None:
+        return max(1, workers)
+    if n_texts < POOL_MIN_TEXTS or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, 8))
+
+
 def link_records(
     records: Iterable[DocumentRecord],
     *,
     texts: Mapping[str, str] | None = None,
     find: FindFn | None = None,
     relink: bool = False,
+    workers: int | None = None,
 ) -> list[DocumentRecord]:
     """Fill ``relations`` of records that have none (or all, with ``relink``) from their texts.
 
     Texts come from ``texts`` (id → text) or from ``record.path``; a record without a text keeps
-    the relations it has.
+    the relations it has. Large jobs are split over forked worker processes (``workers``: how
+    many; default one per core from :data:`POOL_MIN_TEXTS` texts on; ``1`` = this process only).
+    The finder is not pickled, so a closure works; the results are the same in either mode.
     """
+    global _JOB
     finder: FindFn = find or find_relations
-    out = []
-    for rec in records:
-        if relink or not rec.relations:
-            text = _text_of(rec, texts)
-            if text is not None:
-                rec.relations = finder(rec, text)
-        out.append(rec)
+    out = list(records)
+    todo = [(rec, text) for rec in out if relink or not rec.relations if (text := _text_of(rec, texts)) is not None]
+    n = _n_workers(len(todo), workers)
+    if n <= 1 or len(todo) < 2:
+        for rec, text in todo:
+            rec.relations = finder(rec, text)
+        return out
+    step = max(1, min(500, len(todo) // (n * 4) or 1))
+    _JOB = (todo, finder)
+    try:
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            found = pool.map(_find_slice, [(i, i + step) for i in range(0, len(todo), step)])
+    finally:
+        _JOB = None
+    for (rec, _), rels in zip(todo, (r for chunk in found for r in chunk), strict=True):
+        rec.relations = rels
     return out
 
 
@@ -154,6 +193,7 @@ def build_graph(
     resolver: Resolver | None = None,
     relink: bool = False,
     check: bool = True,
+    workers: int | None = None,
 ) -> nx.MultiDiGraph:
     """Build the document graph of ``records``.
 
@@ -166,6 +206,7 @@ def build_graph(
         relink: find relations again even for records that have some.
         check: run :func:`mrtext.graph.check_consistency`; warnings are logged and stored in
             ``G.graph["warnings"]``.
+        workers: processes that find relations in texts (see :func:`link_records`).
 
     Returns:
         A ``networkx.MultiDiGraph`` with one edge per (source, target, relation type), the key
@@ -179,7 +220,7 @@ def build_graph(
     [('doc:002', 'dnr:KS 2023/1159', 'responds_to')]
     """
     with _gc_paused():
-        return _build(records, texts=texts, find=find, resolver=resolver, relink=relink, check=check)
+        return _build(records, texts=texts, find=find, resolver=resolver, relink=relink, check=check, workers=workers)
 
 
 @contextlib.contextmanager
@@ -203,8 +244,9 @@ def _build(
     resolver: Resolver | None,
     relink: bool,
     check: bool,
+    workers: int | None = None,
 ) -> nx.MultiDiGraph:
-    recs = link_records(records, texts=texts, find=find, relink=relink)
+    recs = link_records(records, texts=texts, find=find, relink=relink, workers=workers)
     res = resolver or Resolver()
     for rec in recs:
         claims = _doc_claims_dnr(rec)

@@ -382,6 +382,11 @@ def _endpoints(
             return []
         ref = NodeRef("external", title[:1].upper() + title[1:], doc_type=rule.source_type)
         return [_Endpoint(ref, cue[0], cue[0] + len(ctx.work[cue[0] : end].rstrip()))]
+    if role == "answer":  # the answer to what the words after the cue name: "Svar på interpellation om …"
+        return [
+            replace(e, ref=NodeRef("external", "Svar på " + e.ref.value[:1].lower() + e.ref.value[1:]))
+            for e in _endpoints(ctx, "phrase", rule, cue)
+        ]
     if role == "phrase":
         end = _phrase_end(ctx, cue, sent[1] if sent[1] > cue[1] else len(ctx.work))
         if rule.tail_pattern is not None:  # "Motion av X om Y, svar": the item answers the motion named before the tail
@@ -554,6 +559,8 @@ def _apply(ctx: _Context, rule: Rule, candidates: list[tuple[int, int]]) -> None
         return
     limit = ctx.rules.header_chars if rule.scope == "header" else len(ctx.skel)
     for cue in _cue_matches(rule, ctx.skel, limit, candidates, functools.partial(_at_item_start, ctx)):
+        if rule.near_patterns and not _near(ctx, rule, cue):
+            continue
         sources = _first_found(ctx, rule, cue, source=True)
         if rule.once_per_source:
             done = {r.source for r in ctx.out.values() if r.type == rule.type}
@@ -565,6 +572,17 @@ def _apply(ctx: _Context, rule: Rule, candidates: list[tuple[int, int]]) -> None
             for tgt in targets:
                 if _heads_fit(ctx, rule.source_heads, src.ref) and _heads_fit(ctx, rule.target_heads, tgt.ref):
                     _add(ctx, rule, src, tgt, cue)
+
+
+def _near(ctx: _Context, rule: Rule, cue: tuple[int, int]) -> bool:
+    """Whether one of the rule's ``requires_near`` cues follows the cue in its sentence or the next one
+    ("… lämnade in en interpellation … om Y. Z har lämnat in ett skriftligt svar")."""
+    sent = _sentence_of(ctx.sentences, cue[0])
+    end = max(sent[1], cue[1])
+    nxt = _NONSPACE.search(ctx.work, end)
+    if nxt:
+        end = max(end, _sentence_of(ctx.sentences, nxt.start())[1])
+    return any(p.search(ctx.skel, cue[1], end) for p in rule.near_patterns)
 
 
 def _first_found(ctx: _Context, rule: Rule, cue: tuple[int, int], *, source: bool) -> list[_Endpoint]:
@@ -655,15 +673,6 @@ def _names_self(title: str | None, name: str) -> bool:
     return titles_match(own, key) or fuzz.token_set_ratio(own, key) >= 96
 
 
-def _heads_item(ctx: _Context, m: Mention) -> bool:
-    """Whether mention ``m`` is the whole heading of an agenda item: alone on its line after the item number."""
-    line_start = ctx.work.rfind("\n", 0, m.start) + 1
-    line_end = ctx.work.find("\n", m.end)
-    before = ctx.work[line_start : m.start]
-    after = ctx.work[m.end : len(ctx.work) if line_end < 0 else line_end]
-    return not after.strip(" \t.") and (not before.strip() or bool(ctx.rules.item_start.search(before)))
-
-
 def _references(ctx: _Context, rule: Rule) -> None:
     own = dnr_core(ctx.record.diary_number) if ctx.record.diary_number else None
     linked = {i for rel in ctx.out.values() for end in (rel.source, rel.target) for i in _identity(parse_ref(end))}
@@ -676,11 +685,8 @@ def _references(ctx: _Context, rule: Rule) -> None:
             continue
         if ctx.rules.not_cited is not None and ref.kind != "dnr" and ctx.rules.not_cited.search(ref.value):
             continue  # budgets, laws, conventions, declarations: not references (annotation guidelines)
-        if ref.kind == "program" and _names_self(ctx.record.title, ref.value):
-            continue  # the document's own name (a plan naming itself) is not a citation
-        if ctx.agenda and m.label == "PROGRAM" and _heads_item(ctx, m):
-            linked |= _identity(ref)  # its later mentions in the item are the same decision
-            continue  # "4. Doftpolicy för …": the item decides on the program, it does not cite it
+        if ref.kind == "program" and ctx.record.doc_type == "program" and _names_self(ctx.record.title, ref.value):
+            continue  # a plan naming itself does not cite itself (a remiss of it does: it is about it)
         ids = _identity(ref)
         if rule.skip_subject and ids & _identity(ctx.subject):
             continue  # a motion proposes what it is about ("Motion om en likabehandlingspolicy"), it does not cite it

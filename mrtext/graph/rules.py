@@ -143,6 +143,7 @@ ROLES = (
     "mentions",
     "phrase",
     "item",
+    "answer",
 )
 SCOPES = ("header", "sentence", "list", "document")
 
@@ -204,16 +205,24 @@ class Rule:
     in_title: bool = False
     once_per_source: bool = False
     phrase_tail: list[str] | None = None
+    requires_near: list[str] | None = None
     description: str = ""
     patterns: list[re.Pattern[str]] = field(default_factory=list, repr=False)
     item_patterns: list[re.Pattern[str] | None] = field(default_factory=list, repr=False)
     tail_pattern: re.Pattern[str] | None = field(default=None, repr=False)
+    near_patterns: list[re.Pattern[str]] = field(default_factory=list, repr=False)
     first_words: list[tuple[str, bool]] = field(default_factory=list, repr=False)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Rule:
         """Build and validate a rule from its JSON object."""
-        known = set(cls.__dataclass_fields__) - {"patterns", "item_patterns", "tail_pattern", "first_words"}
+        known = set(cls.__dataclass_fields__) - {
+            "patterns",
+            "item_patterns",
+            "tail_pattern",
+            "near_patterns",
+            "first_words",
+        }
         unknown = set(d) - known
         if unknown:
             raise InputFileError(f"relation rule {d.get('id')!r}: unknown keys {sorted(unknown)}")
@@ -231,6 +240,7 @@ class Rule:
         if rule.phrase_tail:
             tails = "|".join(compile_cue(t).pattern for t in rule.phrase_tail)
             rule.tail_pattern = re.compile(r"[\s,;:(–-]+(?:" + tails + r")\)?[\s.]*$")
+        rule.near_patterns = [compile_cue(c) for c in rule.requires_near or []]
         # the first word of each cue (skeleton form; True = a prefix), to find candidate positions fast
         rule.first_words = [
             (skeleton(c.lstrip("^").split()[0].rstrip("*")), c.lstrip("^").split()[0].endswith("*")) for c in rule.cues
@@ -271,6 +281,8 @@ class RuleSet:
     first_word_re: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False)
     exact_first: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
     prefix_first: list[tuple[str, int, int]] = field(default_factory=list, repr=False)
+    _by_prefix: dict[str, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
+    _prefix_lengths: tuple[int, ...] = field(default=(), repr=False)
 
     def __post_init__(self) -> None:
         # one scan of a text finds every word that can start a cue; the maps say which rule's
@@ -281,6 +293,9 @@ class RuleSet:
                     self.prefix_first.append((word, ri, pi))
                 else:
                     self.exact_first.setdefault(word, []).append((ri, pi))
+        for word, ri, pi in self.prefix_first:
+            self._by_prefix.setdefault(word, []).append((ri, pi))
+        self._prefix_lengths = tuple(sorted({len(w) for w in self._by_prefix}))
         firsts = sorted(set(self.exact_first) | {w for w, _, _ in self.prefix_first}, key=len, reverse=True)
         if firsts:
             self.first_word_re = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, firsts)) + r")\w*")
@@ -288,12 +303,15 @@ class RuleSet:
     def cue_candidates(self, skel: str) -> dict[int, list[tuple[int, int]]]:
         """Rule index → (pattern index, position) pairs where that rule's cue may start in ``skel``."""
         out: dict[int, list[tuple[int, int]]] = {}
+        exact, by_prefix, lengths = self.exact_first, self._by_prefix, self._prefix_lengths
         for m in self.first_word_re.finditer(skel):
             w, pos = m.group(), m.start()
-            for ri, pi in self.exact_first.get(w, ()):
+            for ri, pi in exact.get(w, ()):
                 out.setdefault(ri, []).append((pi, pos))
-            for prefix, ri, pi in self.prefix_first:
-                if w.startswith(prefix):
+            for n in lengths:  # a word starts with a prefix cue: look its prefixes up, not every cue
+                if n > len(w):
+                    break
+                for ri, pi in by_prefix.get(w[:n], ()):
                     out.setdefault(ri, []).append((pi, pos))
         return out
 
