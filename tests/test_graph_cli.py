@@ -111,3 +111,12 @@ def test_graph_custom_rules(run_cli: Callable[..., CliResult], records_file: Pat
     assert res.exit_code == 0, res.stderr
     types = {row["type"] for row in csv.DictReader(io.StringIO(res.stdout))}
     assert "replaces" not in types and {"responds_to", "part_of", "references"} <= types
+
+
+def test_graph_jobs_gives_the_same_graph(run_cli: Callable[..., CliResult], records_file: Path) -> None:
+    """``--jobs 2`` finds relations in worker processes; the graph is the one ``--jobs 1`` builds."""
+    one = run_cli("graph", "--records", str(records_file), "--relink", "--jobs", "1")
+    two = run_cli("graph", "--records", str(records_file), "--relink", "--jobs", "2")
+    assert one.exit_code == 0 and two.exit_code == 0, one.stderr + two.stderr
+    assert json.loads(one.stdout)["edges"] and json.loads(one.stdout) == json.loads(two.stdout)
+    assert run_cli("graph", "--records", str(records_file), "--jobs", "0").exit_code != 0

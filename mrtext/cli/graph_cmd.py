@@ -104,6 +104,13 @@ def _extract(paths: list[str], repair: str) -> tuple[list[DocumentRecord], dict[
     default=None,
     help="A relation rules file (default: the packaged mrtext/graph/rules/relations.json).",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that find relations in texts (default: one per core for large jobs; 1 = no workers).",
+)
 def graph(
     paths: tuple[str, ...],
     fmt: str,
@@ -114,6 +121,7 @@ def graph(
     repair: str,
     relink: bool,
     rules_path: str | None,
+    jobs: int | None,
 ) -> None:
     """Build the document graph (replaces / references / responds_to / part_of) and write it.
 
@@ -152,7 +160,7 @@ def graph(
     def finder(rec: DocumentRecord, text: str) -> list[Any]:
         return find_relations(rec, text, repair=repair, rules=rules)
 
-    G = build_graph(recs, texts=texts, find=finder, relink=relink)
+    G = build_graph(recs, texts=texts, find=finder, relink=relink, workers=jobs)
     for_inputs = [p for p in inputs if p != "-" and Path(p).is_file()]
     if lineage is not None or responds_to is not None:
         result: dict[str, Any] = {}

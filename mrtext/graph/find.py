@@ -406,7 +406,7 @@ def _endpoints(
         )
         return [
             _Endpoint(
-                NodeRef("external", title, doc_type=rule.target_type),
+                NodeRef("external", title, doc_type=_named_type(title, rule.target_type)),
                 cue[0],
                 cue[1] + len(ctx.work[cue[1] : end].rstrip()),
             )
@@ -435,6 +435,19 @@ def _endpoints(
 
 _NONSPACE = re.compile(r"\S")
 _TOC_LEADER = re.compile(r"\s*\.{2,}.*$")  # "Svar på medborgarförslag: … ytterområden... 12" in an ärendelista
+
+
+def _named_type(title: str, default: str | None) -> str | None:
+    """The document type a title names by its first word (``Motion av …`` is a motion), else ``default``.
+
+    >>> _named_type("Interpellation från Anna om skolan", "other"), _named_type("Medborgarförslag om bad", "other")
+    ('interpellation', 'other')
+    """
+    first = title.split(maxsplit=1)[0].lower() if title.strip() else ""
+    for kind in ("interpellation", "motion", "remiss"):
+        if first.startswith(kind) and not first.startswith("remissvar"):
+            return kind
+    return default
 
 
 def _at_item_start(ctx: _Context, pos: int) -> bool:
