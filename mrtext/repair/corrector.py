@@ -166,7 +166,7 @@ def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[T
         if pi < len(protected) and protected[pi][0] < e:
             continue
         word = m.group()
-        if not any(ch.isalpha() for ch in word):
+        if not word.isalpha() and not any(ch.isalpha() for ch in word):
             if word in {"1", "|"}:
                 yield Token(s, e, word, _starts_sentence(text, s), False)
             continue
@@ -434,11 +434,16 @@ class Corrector:
         self.domain = domain or {}
         self._domain_lp: dict[str, float]
         self._splits: Callable[[str, int], list[tuple[str, ...]]]
+        self._compounds: Callable[[str], tuple[tuple[str, float], ...]]
         self._exact_compound: Callable[[str], float | None]
         self._part_words: Callable[[str, bool], tuple[str, ...]]
         self._begins: dict[str, bool]  # stem → does a lexicon skeleton begin with it (half the searches repeat)
         self._scored = self._scored_memo
         self._memo: dict[tuple[str, float, bool, bool], tuple[float, tuple[tuple[str, float], ...]]] = {}
+        # Verdicts derived from the memo (emptied with it): token as written → worth weighing in
+        # context; lower-case token → its reading without context.
+        self._weigh: dict[tuple[str, float, bool, bool], bool] = {}
+        self._plain: dict[tuple[str, float], str] = {}
         self.fallback = share_with
         self._readings = lru_cache(maxsize=64)(self._readings_uncached)
         self._alts = lru_cache(maxsize=16)(self._alternatives)
@@ -446,6 +451,7 @@ class Corrector:
             # Same lexicon and LM: the channel-independent caches (compounds) are shared.
             self._domain_lp = share_with._domain_lp
             self._splits = share_with._splits
+            self._compounds = share_with._compounds
             self._exact_compound = share_with._exact_compound
             self._part_words = share_with._part_words
             self._begins = share_with._begins
@@ -458,6 +464,7 @@ class Corrector:
             if w in lexicon.zipf
         }
         self._splits = lru_cache(maxsize=200_000)(self._splits_uncached)
+        self._compounds = lru_cache(maxsize=100_000)(self._compounds_uncached)
         self._exact_compound = lru_cache(maxsize=200_000)(self._exact_compound_uncached)
         self._part_words = lru_cache(maxsize=400_000)(self._part_words_uncached)
         self._begins = {}
@@ -654,12 +661,14 @@ class Corrector:
 
     def _exact_compound_uncached(self, word: str) -> float | None:
         best = None
+        is_modifier, zipf = self.lex.is_modifier, self.lex.zipf
         # A modifier is a lexicon form (flags are only given to listed forms): no longer left part can be one.
         for k in range(2, min(len(word) - 2, _known_prefix(self.lex.keys, word) + 2)):
-            left, right = word[:k], word[k:]
-            if not (self.lex.is_modifier(left) or (left.endswith("s") and k > 3 and self.lex.is_modifier(left[:-1]))):
+            left = word[:k]
+            if not (is_modifier(left) or (k > 3 and left[-1] == "s" and is_modifier(left[:-1]))):
                 continue
-            z = self.lex.zipf.get(right, 0)
+            right = word[k:]
+            z = zipf.get(right, 0)
             if 0 < z <= HEAD_MAX_ZIPF:
                 lp = self._compound_logp((left, right))
             elif len(right) >= 6:
@@ -685,14 +694,16 @@ class Corrector:
         found: list[tuple[str, ...]] = []
         n = len(skel)
         zipf, alts = self.lex.zipf, self.lex._skel  # (a skeleton in neither has no words: skip the lookups)
+        part_words = self._part_words
         # A modifier (or modifier + s) must begin some lexicon skeleton: no longer left part can.
         for k in range(2, min(n - 2, _known_prefix(self.lex.keys, skel) + 2)):
-            left, right = skel[:k], skel[k:]
+            left = skel[:k]
             if not (
                 left in zipf or left in alts or (k > 3 and left[-1] == "s" and (left[:-1] in zipf or left[:-1] in alts))
-            ) or not self._part_words(left, False):
+            ) or not part_words(left, False):
                 continue
-            if (right in zipf or right in alts) and self._part_words(right, True):
+            right = skel[k:]
+            if (right in zipf or right in alts) and part_words(right, True):
                 found.append((left, right))
             if parts > 2 and len(right) >= 6:
                 found.extend((left, *tail) for tail in self._splits(right, parts - 1))
@@ -802,15 +813,22 @@ class Corrector:
     def _compound_candidates(self, variants: list[Variant], lam: float, scores: dict[str, float]) -> None:
         for skel, link, _cost, _subs in sorted(variants, key=lambda v: -v[2])[:COMPOUND_VARIANTS]:
             path = _unlink(link)
-            for parts in self._splits(skel, 3):
-                choices = [self._part_words(p, i == len(parts) - 1) for i, p in enumerate(parts)]
-                if not all(choices):
-                    continue
-                for combo in _product(choices):
-                    w = "".join(combo)
-                    s = self._compound_logp(combo) + self.channel_logp(w, path, lam)
-                    if s > scores.get(w, -math.inf):
-                        scores[w] = s
+            for w, lp in self._compounds(skel):
+                s = lp + self.channel_logp(w, path, lam)
+                if s > scores.get(w, -math.inf):
+                    scores[w] = s
+
+    def _compounds_uncached(self, skel: str) -> tuple[tuple[str, float], ...]:
+        """The compound readings of a skeleton: (word, log10 P) per split and choice of part words, in that order.
+
+        (Independent of the channel, so adapted correctors share them.)
+        """
+        found: list[tuple[str, float]] = []
+        for parts in self._splits(skel, 3):
+            choices = [self._part_words(p, i == len(parts) - 1) for i, p in enumerate(parts)]
+            if all(choices):
+                found.extend(("".join(combo), self._compound_logp(combo)) for combo in _product(choices))
+        return tuple(found)
 
     def token_logp(self, token: str, lam: float, *, allow_modifier: bool = False) -> float:
         """log10 P(token)·P(token | token): the score the token itself must be beaten by."""
@@ -902,7 +920,52 @@ class Corrector:
             found = self._scored_uncached(token, lam, allow_modifier, name_like)
         if len(self._memo) >= MEMO_SIZE:
             self._memo.clear()
+            self._weigh.clear()
+            self._plain.clear()
         self._memo[key] = found
+        return found
+
+    def worth_weighing(self, word: str, lam: float, *, before_hyphen: bool, sentence_start: bool) -> bool:
+        """Is the token ``word`` (as written) one that :func:`iter_corrections` weighs in context?
+
+        Not when it is too short or long, never touched (:func:`_skip_token`), or without
+        candidates (:meth:`has_candidates`); memoised per form, ``lam`` (rounded to 0.01) and position.
+
+        >>> c = Corrector.default()
+        >>> c.worth_weighing("Ndmnder", 1.0, before_hyphen=False, sentence_start=True)
+        True
+        >>> c.worth_weighing("KS", 1.0, before_hyphen=False, sentence_start=False)
+        False
+        """
+        key = (word, round(lam, 2), before_hyphen, sentence_start)
+        found = self._weigh.get(key)
+        if found is None:
+            if len(self._weigh) >= MEMO_SIZE:
+                self._weigh.clear()
+            found = self._weigh[key] = (
+                2 <= len(word) <= MAX_TOKEN_LENGTH
+                and not _skip_token(word)
+                and self.has_candidates(
+                    word.lower(),
+                    key[1],
+                    allow_modifier=before_hyphen,
+                    name_like=word[:1].isupper() and not sentence_start,
+                )
+            )
+        return found
+
+    def plain_reading(self, token: str, lam: float) -> str:
+        """:meth:`best` of a lower-case token without context or flags, memoised (the right context of a word).
+
+        >>> Corrector.default().plain_reading("ndmnder", 1.0)
+        'nämnder'
+        """
+        key = (token, round(lam, 2))
+        found = self._plain.get(key)
+        if found is None:
+            if len(self._plain) >= MEMO_SIZE:
+                self._plain.clear()
+            found = self._plain[key] = self.best(token, lam)[0]
         return found
 
     def _scored_uncached(
@@ -1112,7 +1175,6 @@ def iter_corrections(
     """Yield (token, replacement, confidence, rule) for the words of ``block`` worth changing."""
     lam = block.lam
     tokens = _block_tokens(text, block.start, block.end)
-    plain: dict[str, str] = {}  # a next word's reading without context, per form
     repaired: dict[int, str] = {}  # token index → its correction, the left context of the next word
     for i, tok in enumerate(tokens):
         word = tok.text
@@ -1125,12 +1187,10 @@ def iter_corrections(
             if "ocr_confusions" in allowed:
                 yield tok, "•", BULLET_CONFIDENCE, "ocr_confusions"  # a bullet read as the letter e
             continue
-        if len(word) < 2 or len(word) > MAX_TOKEN_LENGTH or _skip_token(word):
-            continue
+        if not corrector.worth_weighing(word, lam, before_hyphen=tok.before_hyphen, sentence_start=tok.sentence_start):
+            continue  # (most words: nothing to weigh, so no context needed)
         low = word.lower()
         name_like = word[:1].isupper() and not tok.sentence_start
-        if not corrector.has_candidates(low, lam, allow_modifier=tok.before_hyphen, name_like=name_like):
-            continue  # (most words: nothing to weigh, so no context needed)
         final = text[tok.end : tok.end + 1] in {".", "!", "?"}
         prev = ""
         if i and tokens[i - 1].end + 2 >= tok.start and not text[tokens[i - 1].end : tok.start].strip():
@@ -1139,8 +1199,7 @@ def iter_corrections(
         if i + 1 < len(tokens) and not final and not text[tok.end : tokens[i + 1].start].strip():
             nxt = tokens[i + 1].text
             if nxt.isalpha() and 1 < len(nxt) <= MAX_TOKEN_LENGTH:
-                nxt = nxt.lower()
-                next_word = plain.get(nxt) or plain.setdefault(nxt, corrector.best(nxt, lam)[0])
+                next_word = corrector.plain_reading(nxt.lower(), lam)
         best, conf = corrector.best(
             low,
             lam,
