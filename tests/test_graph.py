@@ -443,6 +443,17 @@ MUNICIPAL_CASES = [
         programs=("Förslag till strategi för trygghet",),
         title="Yttrande över förslag till strategi för trygghet",
     ),
+    _case(  # a remissvar naming neither a number nor the referral answers the referral of what it is about
+        "remissvar-answers-referral-of-its-subject",
+        "Kommunstyrelsen har remitterat Handlingsplan för trygghet 2024 till nämnden.\n\nNämnden tillstyrker.",
+        "remissvar",
+        {
+            ("responds_to", "doc:t", "external:Remiss av Handlingsplan för trygghet 2024 | type:remiss"),
+            ("references", "doc:t", "program:Handlingsplan för trygghet 2024"),
+        },
+        programs=("Handlingsplan för trygghet 2024",),
+        title="Socialnämndens synpunkter",
+    ),
     _case(  # the same words in the body of a report are no answer: the cue must be in the title
         "yttrande-over-in-body-is-not-an-answer",
         "Årsrapport 2020\n\nNämnden lämnade ett yttrande över Förslag till strategi för trygghet i maj.",
@@ -717,6 +728,20 @@ def test_scanned_heading_one_word_a_line_reaches_its_report() -> None:
     target = next(r.target for r in rels if r.type == "responds_to")
     assert "SOU 2020:27" in target
     assert not [r for r in rels if r.type == "references" and "SOU 2020:27" in r.target]
+
+
+def test_referral_and_answer_stay_apart_from_what_they_name() -> None:
+    """'Remiss av X' and 'Svar på motion om Y' are not X and the motion, however alike the words."""
+    r = Resolver()
+    keys = [
+        "external:Remiss av Handlingsplan för trygghet 2024 | type:remiss",
+        "program:Handlingsplan för trygghet 2024",
+        "external:Svar på motion av Eva Lund (V) om fler parker",
+        "external:Motion av Eva Lund (V) om fler parker | type:motion",
+    ]
+    for k in keys:
+        r.add(k)
+    assert len(set(r.resolve().values())) == 4
 
 
 def test_worker_processes_find_the_same_relations() -> None:

@@ -382,6 +382,11 @@ def _endpoints(
             return []
         ref = NodeRef("external", title[:1].upper() + title[1:], doc_type=rule.source_type)
         return [_Endpoint(ref, cue[0], cue[0] + len(ctx.work[cue[0] : end].rstrip()))]
+    if role == "subject_title":  # what the document is about, named by a template ("Remiss av {phrase}")
+        if ctx.subject.kind != "program":
+            return []
+        title = (rule.phrase_title or "{phrase}").format(phrase=ctx.subject.value)
+        return [_Endpoint(NodeRef("external", title, doc_type=rule.target_type), cue[0], cue[1])]
     if role == "answer":  # the answer to what the words after the cue name: "Svar på interpellation om …"
         return [
             replace(e, ref=NodeRef("external", "Svar på " + e.ref.value[:1].lower() + e.ref.value[1:]))
@@ -560,24 +565,24 @@ def _apply(ctx: _Context, rule: Rule, candidates: list[tuple[int, int]]) -> None
         return
     if rule.agenda is not None and rule.agenda != ctx.agenda:
         return
-    if rule.in_title and not any(p.search(skeleton(ctx.record.title or "")) for p in rule.patterns):
-        return  # the cue must name what the document is ("Yttrande över …" in its own title), not be any mention
+    # in_title: the cue must name what the document is ("Yttrande över …" in its own title or its opening
+    # lines, where extraction may have missed the title), not be any mention in the body
+    titled = rule.in_title and any(p.search(skeleton(ctx.record.title or "")) for p in rule.patterns)
     if rule.scope == "document":
         if rule.target == "mentions":
             _references(ctx, rule)
             return
-        for src in _endpoints(ctx, rule.source, rule, (0, 0), source=True):
-            for tgt in _endpoints(ctx, rule.target, rule, (src.start, src.end)):
+        for src in _once(ctx, rule, _endpoints(ctx, rule.source, rule, (0, 0), source=True)):
+            for tgt in _first_found(ctx, rule, (src.start, src.end), source=False):
                 _add(ctx, rule, src, tgt, (src.start, src.end))
         return
     limit = ctx.rules.header_chars if rule.scope == "header" else len(ctx.skel)
     for cue in _cue_matches(rule, ctx.skel, limit, candidates, functools.partial(_at_item_start, ctx)):
         if rule.near_patterns and not _near(ctx, rule, cue):
             continue
-        sources = _first_found(ctx, rule, cue, source=True)
-        if rule.once_per_source:
-            done = {r.source for r in ctx.out.values() if r.type == rule.type}
-            sources = [s for s in sources if s.ref.key not in done]
+        if rule.in_title and not titled and not _opens(ctx, cue[0]):
+            continue
+        sources = _once(ctx, rule, _first_found(ctx, rule, cue, source=True))
         targets = _first_found(ctx, rule, cue, source=False)
         if rule.max_targets is not None:
             targets = targets[: rule.max_targets]
@@ -585,6 +590,22 @@ def _apply(ctx: _Context, rule: Rule, candidates: list[tuple[int, int]]) -> None
             for tgt in targets:
                 if _heads_fit(ctx, rule.source_heads, src.ref) and _heads_fit(ctx, rule.target_heads, tgt.ref):
                     _add(ctx, rule, src, tgt, cue)
+
+
+def _opens(ctx: _Context, pos: int) -> bool:
+    """Whether ``pos`` is in the document's opening: its first sentence, or the start of a line of its
+    first ``title_chars`` characters (a heading, also one scanned word a line)."""
+    if ctx.sentences and pos < ctx.sentences[0][1]:
+        return True
+    return pos < ctx.rules.title_chars and not ctx.work[ctx.work.rfind("\n", 0, pos) + 1 : pos].strip()
+
+
+def _once(ctx: _Context, rule: Rule, sources: list[_Endpoint]) -> list[_Endpoint]:
+    """The sources, without those that already have a relation of the rule's type (``once_per_source``)."""
+    if not rule.once_per_source:
+        return sources
+    done = {r.source for r in ctx.out.values() if r.type == rule.type}
+    return [s for s in sources if s.ref.key not in done]
 
 
 def _near(ctx: _Context, rule: Rule, cue: tuple[int, int]) -> bool:

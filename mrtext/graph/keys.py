@@ -30,8 +30,8 @@ __all__ = [
     "acronym",
     "dnr_authority",
     "dnr_core",
+    "document_role",
     "head_word",
-    "is_answer",
     "normalise_dnr",
     "parse_ref",
     "title_key",
@@ -181,18 +181,22 @@ _ANSWER: Final = re.compile(
     r"^(?:svar på|besvarande av|yttrande över|yttrande angående|yttrande om|remissvar|remissyttrande|motionssvar|"
     r"interpellationssvar)\b|\b(?:svar|besvarande|besvaras|besvarad)$"
 )
+_REFERRAL: Final = re.compile(r"^remiss(?:en)?\b(?! ?svar)")
 
 
-def is_answer(key: str) -> bool:
-    """Whether a title key names an answer to another document (``svar på motion om …``,
-    ``motion om … svar``): an answer and what it answers are two nodes, however alike their words.
+def document_role(key: str) -> str:
+    """What a title key says the document does to another one: ``"answer"`` (``svar på motion om …``,
+    ``motion om … svar``), ``"referral"`` (``remiss av program för …``) or ``""``. An answer, a referral
+    and the document they answer or refer are different nodes, however alike their words.
 
-    >>> is_answer("svar på interpellation från anna om skolan"), is_answer("interpellation från anna om skolan")
-    (True, False)
-    >>> is_answer("motion av eva om cykelbanor svar")
-    True
+    >>> document_role("svar på interpellation från anna om skolan"), document_role("interpellation från anna om skolan")
+    ('answer', '')
+    >>> document_role("motion av eva om cykelbanor svar"), document_role("remiss av program för trygghet")
+    ('answer', 'referral')
     """
-    return bool(_ANSWER.search(key))
+    if _ANSWER.search(key):
+        return "answer"
+    return "referral" if _REFERRAL.search(key) else ""
 
 
 def acronym(key: str) -> str:

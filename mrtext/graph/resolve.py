@@ -37,8 +37,8 @@ from mrtext.graph.keys import (
     acronym,
     dnr_authority,
     dnr_core,
+    document_role,
     head_word,
-    is_answer,
     normalise_dnr,
     parse_ref,
     title_key,
@@ -88,7 +88,7 @@ def titles_match(a: str, b: str, *, threshold: float = 88.0) -> bool:
     >>> titles_match("svar på motion av eva om cykelbanor", "motion av eva om cykelbanor")
     False
     """
-    if head_word(a) != head_word(b) or is_answer(a) != is_answer(b):
+    if head_word(a) != head_word(b) or document_role(a) != document_role(b):
         return False
     if fuzz.token_sort_ratio(a, b) >= threshold:
         return True

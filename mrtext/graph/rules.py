@@ -144,6 +144,7 @@ ROLES = (
     "phrase",
     "item",
     "answer",
+    "subject_title",
 )
 SCOPES = ("header", "sentence", "list", "document")
 
@@ -269,6 +270,7 @@ class RuleSet:
     exclusion_window: int = 60
     dnr_attach_window: int = 16
     header_chars: int = 400
+    title_chars: int = 250
     item_dnr_window: int = 160
     phrase_stops: re.Pattern[str] | None = None
     not_cited: re.Pattern[str] | None = None
@@ -341,6 +343,7 @@ class RuleSet:
             exclusion_window=int(d.get("exclusion_window", 60)),
             dnr_attach_window=int(d.get("dnr_attach_window", 16)),
             header_chars=int(d.get("header_chars", 400)),
+            title_chars=int(d.get("title_chars", 250)),
             item_dnr_window=int(d.get("item_dnr_window", 160)),
             phrase_stops=_stop_words(d.get("phrase_stops", [])),
             not_cited=_title_words(d.get("not_cited", [])),
