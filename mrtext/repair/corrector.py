@@ -101,19 +101,26 @@ MAX_LAMBDA = 0.98
 # --------------------------------------------------------------------------- tokens
 # A word: letters plus the glyphs OCR produces for Swedish letters inside words (& { @ | and digits).
 _TOKEN = re.compile(r"(?:[^\W_]|[&{@|])+")
-_PROTECTED = re.compile(
-    r"""
-      (?:https?://|www\.)\S+                                  # URLs
-    | [\w.+-]+@[\w-]+(?:\.[\w-]+)+                            # e-mail addresses
-    | \b\d+\s*kap\.?(?:\s*\d+\s*§+)?                         # law references: 4 kap. 2 §
-    | §+\s*\d+\w*                                              # § 12, §§ 3
-    | \b[A-ZÅÄÖ]{1,6}[ -]?\d+(?:[-/:.]\d+)+                   # diary numbers: KS 2023/1159, SF-2024/444
-    | \b[A-ZÅÄÖ][a-zåäö]{1,3}:?\s+(?:[A-ZÅÄÖ][A-Za-zåäö]{0,3}\s+)?\d+[-/]\d+  # Dnr (Kdn) + number (even misread: Dor)
-    | \b\d+(?:[-/:.]\d+)+                                      # 171-116/2017, 2017-12-06, 2017:18, 1.5
-    | \b(?:[A-Za-zåäöÅÄÖ]{1,3}\.){2,}                         # t.ex. bl.a. s.k. m.m.
-    """,
-    re.VERBOSE,
+#: Spans never corrected, tried in this order at each position (the first that matches wins).
+_PROTECTED_PARTS = (
+    r"(?:https?://|www\.)\S+",  # URLs
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # e-mail addresses
+    r"\b\d+\s*kap\.?(?:\s*\d+\s*§+)?",  # law references: 4 kap. 2 §
+    r"§+\s*\d+\w*",  # § 12, §§ 3
+    r"\b[A-ZÅÄÖ]{1,6}[ -]?\d+(?:[-/:.]\d+)+",  # diary numbers: KS 2023/1159, SF-2024/444
+    r"\b[A-ZÅÄÖ][a-zåäö]{1,3}:?\s+(?:[A-ZÅÄÖ][A-Za-zåäö]{0,3}\s+)?\d+[-/]\d+",  # Dnr (Kdn) + number (even misread: Dor)
+    r"\b\d+(?:[-/:.]\d+)+",  # 171-116/2017, 2017-12-06, 2017:18, 1.5
+    r"\b(?:[A-Za-zåäöÅÄÖ]{1,3}\.){2,}",  # t.ex. bl.a. s.k. m.m.
 )
+
+
+@lru_cache(maxsize=4)
+def _protected(urls: bool, emails: bool) -> re.Pattern[str]:
+    """The protected spans as one pattern; without the URL / e-mail parts where the text cannot hold one.
+
+    (Those two parts cost half the scan; leaving out a part that cannot match changes no match.)
+    """
+    return re.compile("|".join(p for i, p in enumerate(_PROTECTED_PARTS) if (i != 0 or urls) and (i != 1 or emails)))
 
 
 def _words(text: str) -> list[str]:
@@ -127,6 +134,7 @@ _ABBREVIATIONS = frozenset(
     )
 )
 _SENTENCE_END = frozenset(".!?:;•")
+_GLYPHS = frozenset(("1", "|"))  # lone glyphs read for letters (i, I)
 #: Counting words before which a digit ``1`` is a number, not a misread ``i``.
 _NUMBER_CONTEXT = frozenset(
     _words(
@@ -157,7 +165,9 @@ def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[T
     ['dr', 'klar', 'se', 'och']
     """
     end = len(text) if end is None else end
-    protected = [(m.start(), m.end()) for m in _PROTECTED.finditer(text, start, end)]
+    urls = text.find("http", start, end) >= 0 or text.find("www.", start, end) >= 0
+    pattern = _protected(urls, text.find("@", start, end) >= 0)
+    protected = [(m.start(), m.end()) for m in pattern.finditer(text, start, end)]
     pi = 0
     for m in _TOKEN.finditer(text, start, end):
         s, e = m.span()
@@ -167,7 +177,7 @@ def iter_tokens(text: str, start: int = 0, end: int | None = None) -> Iterator[T
             continue
         word = m.group()
         if not word.isalpha() and not any(ch.isalpha() for ch in word):
-            if word in {"1", "|"}:
+            if word in _GLYPHS:
                 yield Token(s, e, word, _starts_sentence(text, s), False)
             continue
         if e < len(text) and text[e] == "." and word.lower() in _ABBREVIATIONS:
@@ -238,10 +248,9 @@ class Channel:
         """
         counts: dict[str, dict[str, int]] = {}
         for before, after in pairs:
-            for intended, obs in align_pieces(after.lower(), before.lower()):
-                if intended in _DIA_LOWER and obs != intended:
-                    row = counts.setdefault(intended, {})
-                    row[obs] = row.get(obs, 0) + 1
+            for intended, obs in _misread_diacritics(after.lower(), before.lower()):
+                row = counts.setdefault(intended, {})
+                row[obs] = row.get(obs, 0) + 1
         table = {k: dict(v) for k, v in self.table.items()}
         for intended, row in counts.items():
             prior = table.get(intended, {})
@@ -283,6 +292,16 @@ class Channel:
                     error[o, intended] = math.log10(q * other_scale)
                 identity[intended] = math.log10(max(1.0 - total * other_scale, 0.5))
         return error, identity
+
+
+@lru_cache(maxsize=4096)
+def _misread_diacritics(clean: str, ocr: str) -> tuple[tuple[str, str], ...]:
+    """The (å/ä/ö, what the OCR made of it) pieces of an aligned pair, where it made something else.
+
+    >>> _misread_diacritics("nämnder", "ndmnder")
+    (('ä', 'd'),)
+    """
+    return tuple((i, o) for i, o in align_pieces(clean, ocr) if i in _DIA_LOWER and o != i)
 
 
 def align_pieces(clean: str, ocr: str) -> Iterator[tuple[str, str]]:
@@ -881,12 +900,17 @@ class Corrector:
         own, scored = self._scored(token, round(lam, 2), allow_modifier, name_like)
         if not scored:
             return token, 1.0
+        # (A word outside every seen pair gets no bonus: its score is left as it is.)
         if prev:
             own += bigram_bonus(prev, token)
-            scored = tuple((w, s + bigram_bonus(prev, w)) for w, s in scored)
+            after = bigram_partners()[0].get(prev)
+            if after:
+                scored = tuple((w, s + bigram_bonus(prev, w)) if w in after else (w, s) for w, s in scored)
         if next_word:
             own += bigram_bonus(token, next_word)
-            scored = tuple((w, s + bigram_bonus(w, next_word)) for w, s in scored)
+            before = bigram_partners()[1].get(next_word)
+            if before:
+                scored = tuple((w, s + bigram_bonus(w, next_word)) if w in before else (w, s) for w, s in scored)
         if final:
             ends = load_sentence_final()
             own += ends.get(token, 0.0)
@@ -1055,6 +1079,23 @@ def load_bigrams() -> dict[str, int]:
     return {row[0]: int(row[1]) for row in rows if len(row) == 2}
 
 
+@lru_cache(maxsize=1)
+def bigram_partners() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """The words seen after each word, and before each word, in :func:`load_bigrams`.
+
+    >>> "stärka" in bigram_partners()[0]["att"]
+    True
+    """
+    after: dict[str, set[str]] = {}
+    before: dict[str, set[str]] = {}
+    for pair, n in load_bigrams().items():
+        for i, ch in enumerate(pair):
+            if ch == " " and n:
+                after.setdefault(pair[:i], set()).add(pair[i + 1 :])
+                before.setdefault(pair[i + 1 :], set()).add(pair[:i])
+    return {k: frozenset(v) for k, v in after.items()}, {k: frozenset(v) for k, v in before.items()}
+
+
 @lru_cache(maxsize=100_000)
 def bigram_bonus(prev: str, word: str) -> float:
     """log10 P(word | prev) / P(word) from domain counts, smoothed, only ever a bonus (0 … 1).
@@ -1174,11 +1215,13 @@ def iter_corrections(
 ) -> Iterator[tuple[Token, str, float, str]]:
     """Yield (token, replacement, confidence, rule) for the words of ``block`` worth changing."""
     lam = block.lam
+    lam2 = round(lam, 2)  # (the corrector's verdicts are memoised per λ to 0.01)
     tokens = _block_tokens(text, block.start, block.end)
     repaired: dict[int, str] = {}  # token index → its correction, the left context of the next word
+    weigh = corrector._weigh  # (worth_weighing's memo, read here first: most tokens stop at it)
     for i, tok in enumerate(tokens):
         word = tok.text
-        if word in {"1", "|"}:
+        if word in _GLYPHS:
             repl = _digit_one(text, tokens, i) if lam >= GLYPH_RULES_MIN_LAMBDA else None
             if repl and "ocr_confusions" in allowed:
                 yield tok, repl, 0.9, "ocr_confusions"
@@ -1187,7 +1230,12 @@ def iter_corrections(
             if "ocr_confusions" in allowed:
                 yield tok, "•", BULLET_CONFIDENCE, "ocr_confusions"  # a bullet read as the letter e
             continue
-        if not corrector.worth_weighing(word, lam, before_hyphen=tok.before_hyphen, sentence_start=tok.sentence_start):
+        worth = weigh.get((word, lam2, tok.before_hyphen, tok.sentence_start))
+        if worth is None:
+            worth = corrector.worth_weighing(
+                word, lam2, before_hyphen=tok.before_hyphen, sentence_start=tok.sentence_start
+            )
+        if not worth:
             continue  # (most words: nothing to weigh, so no context needed)
         low = word.lower()
         name_like = word[:1].isupper() and not tok.sentence_start
