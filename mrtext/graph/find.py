@@ -361,10 +361,11 @@ def _endpoints(
         # a mention that starts in the sentence counts even when a scan's blank line splits it ("SOU\n\n2020:27")
         hi = max(sent[1], cue[1] + 1)
         nxt = _NONSPACE.search(ctx.work, cue[1])
-        if (
-            rule.scope == "header" and nxt
-        ):  # a scanned heading, one word a line: "Yttrande\n\nangående\n\nremiss\n\nSOU"
+        if rule.scope == "header" and nxt:  # a scanned heading, one word a line: "Yttrande\n\nangående\n\nSOU"
             hi = max(hi, _sentence_of(ctx.sentences, nxt.start())[1])
+        brk = ctx.rules.item_break.search(ctx.work, cue[1], hi) if ctx.agenda and ctx.rules.item_break else None
+        if brk:  # a flattened agenda: what the next item cites is not this item's
+            hi = brk.start()
         after = [m for m in ctx.mentions if cue[1] <= m.start < hi and usable(m)]
         return [ep(m) for m in after if not _excluded(ctx, cue[1], m.start)]
     if role == "serial":
@@ -376,8 +377,10 @@ def _endpoints(
     if role == "item":  # the agenda item the cue heads, as a document of its own ("Svar på interpellation från …")
         if not _at_item_start(ctx, cue[0]):
             return []
-        end = _phrase_end(ctx, cue, sent[1] if sent[1] > cue[1] else len(ctx.work))
-        title = _TOC_LEADER.sub("", " ".join(ctx.work[cue[0] : end].split())).strip(" .,;:-–")
+        # the whole heading, a cited report included ("Yttrande angående remiss om SOU 2021:16 En väl …")
+        end = _phrase_end(ctx, cue, sent[1] if sent[1] > cue[1] else len(ctx.work), stops=frozenset({"DIARY_NUMBER"}))
+        title = _TOC_LEADER.sub("", " ".join(ctx.work[cue[0] : end].split()))
+        title = _PAGE.sub("", title).strip(" .,;:-–")
         if not title:
             return []
         ref = NodeRef("external", title[:1].upper() + title[1:], doc_type=rule.source_type)
@@ -388,21 +391,36 @@ def _endpoints(
         title = (rule.phrase_title or "{phrase}").format(phrase=ctx.subject.value)
         return [_Endpoint(NodeRef("external", title, doc_type=rule.target_type), cue[0], cue[1])]
     if role == "answer":  # the answer to what the words after the cue name: "Svar på interpellation om …"
-        return [
-            replace(e, ref=NodeRef("external", "Svar på " + e.ref.value[:1].lower() + e.ref.value[1:]))
-            for e in _endpoints(ctx, "phrase", rule, cue)
-        ]
+        organ = _ORGAN.search(ctx.work, sent[0], cue[0])
+        answers: list[_Endpoint] = []
+        for named in _endpoints(ctx, "phrase", rule, cue):
+            said = named.ref.value[:1].lower() + named.ref.value[1:]
+            if organ is not None and rule.source_title:  # "Kommunstyrelsens förslag om motionen om …"
+                title = rule.source_title.format(phrase=said, organ=organ.group(1).rstrip("s") + "s")
+            else:
+                title = "Svar på " + said
+            answers.append(replace(named, ref=NodeRef("external", title[:1].upper() + title[1:])))
+        return answers
     if role == "phrase":
         end = _phrase_end(ctx, cue, sent[1] if sent[1] > cue[1] else len(ctx.work))
+        if rule.from_pattern is not None:  # "föreslår avslag på Anna Ås (S) motion om …": the phrase starts at "motion"
+            start = rule.from_pattern.search(ctx.skel, cue[1], min(end, cue[1] + 80))
+            if start is None or len(ctx.work[start.end() : end].split()) < 2:
+                return []
+            cue = (cue[0], start.start())
         if rule.tail_pattern is not None:  # "Motion av X om Y, svar": the item answers the motion named before the tail
             tail = rule.tail_pattern.search(ctx.skel, cue[1], end)
             if tail is None:
                 return []
             end = tail.start()
-        words = ctx.work[cue[1] : end].split()[:30]
-        rest = " ".join(words).strip(" .,;:-–")
+        rest = " ".join(ctx.work[cue[1] : end].split()[:30])
+        if ctx.agenda:  # "… granskning 7 6. Yttrande …": the item's page number and table-of-contents dots
+            rest = _PAGE.sub("", _TOC_LEADER.sub("", rest))
+        rest = rest.strip(" .,;:-–")
         if not rest:
             return []
+        if (rule.phrase_title or "{phrase}").startswith("{phrase}"):
+            rest = rest[:1].upper() + rest[1:]
         said = " ".join(ctx.work[cue[0] : cue[1]].split()).rstrip(":")
         said = re.sub(r"^\d{1,2}[.)]?\s+", "", said)  # a numbered agenda item
         last = said.split()[-1]
@@ -439,6 +457,9 @@ def _endpoints(
 
 
 _NONSPACE = re.compile(r"\S")
+_ORGAN = re.compile(r"([A-ZÅÄÖ][a-zåäö]+(?:styrelsen|nämnden|fullmäktige|utskottet|rådet))\s+(?:\S+\s+){0,2}$")
+_CITED = frozenset({"DIARY_NUMBER", "DOCUMENT", "DECISION"})
+_PAGE = re.compile(r"(?:\s+\d{1,3})+$")  # page numbers after an agenda item's heading: "… kärnavfall 4"
 _TOC_LEADER = re.compile(r"\s*\.{2,}.*$")  # "Svar på medborgarförslag: … ytterområden... 12" in an ärendelista
 
 
@@ -582,6 +603,8 @@ def _apply(ctx: _Context, rule: Rule, candidates: list[tuple[int, int]]) -> None
             continue
         if rule.in_title and not titled and not _opens(ctx, cue[0]):
             continue
+        if rule.item_start and not _at_item_start(ctx, cue[0]):
+            continue  # "… Expedieras: Remissvar till Trafikverket": not an item's heading
         sources = _once(ctx, rule, _first_found(ctx, rule, cue, source=True))
         targets = _first_found(ctx, rule, cue, source=False)
         if rule.max_targets is not None:
@@ -657,11 +680,12 @@ def _item_dnr(ctx: _Context, cue: tuple[int, int]) -> list[Mention]:
     return below[:1]
 
 
-def _phrase_end(ctx: _Context, cue: tuple[int, int], end: int) -> int:
-    """Where the words after a cue stop being its object: the sentence end, a cited document or
-    diary number, or a heading word of a protocol item (``Beslut``, ``Ärendet``)."""
+def _phrase_end(ctx: _Context, cue: tuple[int, int], end: int, *, stops: frozenset[str] = _CITED) -> int:
+    """Where the words after a cue stop being its object: the sentence end, a mention with a label in
+    ``stops`` (a cited document or diary number), a heading word of a protocol item (``Beslut``,
+    ``Ärendet``) or the start of the next agenda item."""
     for m in ctx.mentions:
-        if m.label != "PROGRAM" and cue[1] <= m.start < end:
+        if m.label in stops and cue[1] <= m.start < end:
             end = m.start
             break
     for pat in (ctx.rules.phrase_stops, ctx.rules.item_break):
@@ -681,6 +705,28 @@ def _identity(ref: NodeRef) -> set[str]:
     if ref.kind == "doc":
         out.add("doc:" + ref.value)
     return out
+
+
+def _own_names(record: DocumentRecord, work: str, mentions: list[Mention], rules: RuleSet) -> None:
+    """In a program document, the program mentions that name the document itself become references to
+    it (``ref = None``, the subject): those matching its title, or a heading line of its opening
+    (``Plan för jämställdhet bland …`` under a one-word title), and every other mention of those names."""
+    own: set[str] = set()
+    for m in mentions:
+        if m.label != "PROGRAM" or m.ref is None:
+            continue
+        name = m.ref.value
+        if _names_self(record.title, name):
+            own.add(title_key(name))
+        elif m.start < rules.title_chars:
+            line_start = work.rfind("\n", 0, m.start) + 1
+            line_end = work.find("\n", m.end)
+            line = work[line_start : len(work) if line_end < 0 else line_end]
+            if not line[: m.start - line_start].strip() and _names_self(line, name):
+                own.add(title_key(name))
+    for m in mentions:
+        if m.label == "PROGRAM" and m.ref is not None and title_key(m.ref.value) in own:
+            m.ref = None
 
 
 def _names_self(title: str | None, name: str) -> bool:
@@ -719,8 +765,6 @@ def _references(ctx: _Context, rule: Rule) -> None:
             continue
         if ctx.rules.not_cited is not None and ref.kind != "dnr" and ctx.rules.not_cited.search(ref.value):
             continue  # budgets, laws, conventions, declarations: not references (annotation guidelines)
-        if ref.kind == "program" and ctx.record.doc_type == "program" and _names_self(ctx.record.title, ref.value):
-            continue  # a plan naming itself does not cite itself (a remiss of it does: it is about it)
         ids = _identity(ref)
         if rule.skip_subject and ids & _identity(ctx.subject):
             continue  # a motion proposes what it is about ("Motion om en likabehandlingspolicy"), it does not cite it
@@ -764,6 +808,8 @@ def find_relations(
     tmap = TextMap(text, work)
     skel = skeleton(work)
     mentions = _mentions(record, tmap, rs)
+    if record.doc_type == "program":  # a plan naming itself does not cite itself (a remiss of it does)
+        _own_names(record, work, mentions, rs)
     sentences = sentence_spans(work)
     cues = rs.cue_candidates(skel)
     subject = _subject(record, skel, mentions, sentences, rs, cues)

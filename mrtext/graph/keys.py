@@ -170,9 +170,23 @@ def head_word(key: str) -> str:
     return ""
 
 
+_INFLECTIONS: Final = ("", "en", "et", "er", "erna", "n", "na", "ar", "arna", "r", "rna", "t", "s", "ens", "ets", "ns")
+_HEAD_ENDINGS: Final = tuple(
+    (h, tuple(h + suffix for suffix in _INFLECTIONS + (("met", "men", "mets", "mens") if h.endswith("m") else ())))
+    for h in _HEADS
+)
+
+
 def _head_of(word: str) -> str | None:
-    for h in _HEADS:
-        if word.startswith(h) or word.endswith((h, h + "en", h + "er", h + "et", h + "erna")):
+    """The kind of document a word names: the head noun, inflected (``programmet``, ``strategin``) or at the
+    end of a compound (``kvalitetsprogram``). A compound that only starts with it is something else
+    (``beslutsfattande``, ``protokollsjusterare``).
+
+    >>> _head_of("programmets"), _head_of("kvalitetsprogram"), _head_of("riktlinjerna"), _head_of("beslutsfattande")
+    ('program', 'program', 'riktlinje', None)
+    """
+    for h, endings in _HEAD_ENDINGS:
+        if word.endswith(endings):
             return h
     return None
 
@@ -180,6 +194,7 @@ def _head_of(word: str) -> str | None:
 _ANSWER: Final = re.compile(
     r"^(?:svar på|besvarande av|yttrande över|yttrande angående|yttrande om|remissvar|remissyttrande|motionssvar|"
     r"interpellationssvar)\b|\b(?:svar|besvarande|besvaras|besvarad)$"
+    r"|^(?:\w+s )?(?:förslag|beslut) (?:om|på|angående) (?:motion|medborgarförslag|interpellation|e förslag|fråga)"
 )
 _REFERRAL: Final = re.compile(r"^remiss(?:en)?\b(?! ?svar)")
 
@@ -193,6 +208,8 @@ def document_role(key: str) -> str:
     ('answer', '')
     >>> document_role("motion av eva om cykelbanor svar"), document_role("remiss av program för trygghet")
     ('answer', 'referral')
+    >>> document_role("kommunstyrelsens förslag om medborgarförslaget om bad")
+    'answer'
     """
     if _ANSWER.search(key):
         return "answer"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -204,26 +204,24 @@ class Rule:
     doc_types: list[str] | None = None
     agenda: bool | None = None
     in_title: bool = False
+    item_start: bool = False
     once_per_source: bool = False
     phrase_tail: list[str] | None = None
     requires_near: list[str] | None = None
+    phrase_from: list[str] | None = None
+    source_title: str | None = None
     description: str = ""
     patterns: list[re.Pattern[str]] = field(default_factory=list, repr=False)
     item_patterns: list[re.Pattern[str] | None] = field(default_factory=list, repr=False)
     tail_pattern: re.Pattern[str] | None = field(default=None, repr=False)
     near_patterns: list[re.Pattern[str]] = field(default_factory=list, repr=False)
+    from_pattern: re.Pattern[str] | None = field(default=None, repr=False)
     first_words: list[tuple[str, bool]] = field(default_factory=list, repr=False)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Rule:
         """Build and validate a rule from its JSON object."""
-        known = set(cls.__dataclass_fields__) - {
-            "patterns",
-            "item_patterns",
-            "tail_pattern",
-            "near_patterns",
-            "first_words",
-        }
+        known = {f.name for f in fields(cls) if f.repr}  # compiled forms (repr=False) are not settings
         unknown = set(d) - known
         if unknown:
             raise InputFileError(f"relation rule {d.get('id')!r}: unknown keys {sorted(unknown)}")
@@ -242,6 +240,8 @@ class Rule:
             tails = "|".join(compile_cue(t).pattern for t in rule.phrase_tail)
             rule.tail_pattern = re.compile(r"[\s,;:(–-]+(?:" + tails + r")\)?[\s.]*$")
         rule.near_patterns = [compile_cue(c) for c in rule.requires_near or []]
+        if rule.phrase_from:
+            rule.from_pattern = re.compile("|".join(compile_cue(c).pattern for c in rule.phrase_from))
         # the first word of each cue (skeleton form; True = a prefix), to find candidate positions fast
         rule.first_words = [
             (skeleton(c.lstrip("^").split()[0].rstrip("*")), c.lstrip("^").split()[0].endswith("*")) for c in rule.cues
