@@ -36,6 +36,7 @@ from mrtext.extract.linear import train_linear
         ("Status aktiv\n\nDnr – 2022-000294 (133463)", "Dnr – 2022-000294", "2022-000294"),
         ("Ekonomiavdelningen Dnr KS/2021:34-0061\n", "Dnr KS/2021:34-0061", "KS/2021:34-0061"),
         ("justerare\n\nKs 238/2013\n\n§§ 294", "Ks 238/2013", "KS 238/2013"),
+        ("Dnr 2016/0669 KS-1 Diariekod: 004", "Dnr 2016/0669 KS-1", "2016/0669 KS-1"),
     ],
 )
 def test_diary_numbers(text: str, surface: str, value: str) -> None:

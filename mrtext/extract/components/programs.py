@@ -63,6 +63,8 @@ _INVERTED = re.compile(
 # "Regional handlingsplan för …", "nationella strategin för …": a scope adjective belongs to a name with a complement
 _SCOPE_ADJECTIVE = re.compile(r"(?<![\w-])(?:[Rr]egional|[Nn]ationell|[Kk]ommunal|[Ll]okal|[Gg]emensam)(?:a|t)?[ \t]+$")
 _NUMERALS = frozenset({"en", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio"})
+_WEAK_ADJECTIVE = re.compile(r"(?:ig|lig|isk|ad|ande|ende|iv|ell|al)a$")  # "de långsiktiga målen"
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-–•*»·▪◦]|\d{1,2}[.)])[ \t]+")
 _PERIOD = re.compile(r"\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)$")
 
 
@@ -152,6 +154,7 @@ class ProgramFinder:
         self.heads: dict[str, str] = data["heads"]
         self.stems: dict[str, str] = data["compound_stems"]
         self.blacklist = set(data["compound_blacklist"])
+        self.generic = tuple(data.get("generic_compound_modifiers", []))
         self.prep_variants: dict[str, str] = data.get("preposition_variants", {})
         self.preps = set(data["prepositions"]) | set(self.prep_variants)
         preps = "|".join(map(re.escape, sorted(self.preps, key=len, reverse=True)))
@@ -166,13 +169,24 @@ class ProgramFinder:
         self.city = re.compile(rf"{data['city_genitive']}[ \t]*\n?[ \t]*$")
         self.list_intro = re.compile(data["list_intro"], re.IGNORECASE)
         self.fuzzy = float(data.get("fuzzy_ratio", 90))
+        bare = _alternation_of(w for w in self.heads if not w.endswith("s"))
+        self.item_adjective_re = re.compile(
+            rf"(?m)^[ \t]*(?:[-–•*»·▪◦][ \t]+)(?P<name>(?P<adj>[A-ZÅÄÖ][a-zåäö]+(?:isk|iskt|ell|ellt|al|alt))[ \t]+"
+            rf"(?:{bare})(?:[ \t]+(?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?)?)[ \t]*$"
+        )
         roots = sorted({h[:6] for h in [*self.heads, *self.stems]}, key=len, reverse=True)
         self.root_re = re.compile("|".join(map(re.escape, roots)), re.IGNORECASE)
 
     # ------------------------------------------------------------------ finding
     def find(self, text: str) -> list[Candidate]:
         """Return ``PROGRAM`` candidates with canonical values, in text order."""
-        mentions = self._names(text) + self._aliases(text) + self._list_items(text) + self._shorthand(text)
+        mentions = (
+            self._names(text)
+            + self._aliases(text)
+            + self._list_items(text)
+            + self._shorthand(text)
+            + self._list_item_names(text)
+        )
         mentions = self._drop_overlaps(mentions)
         self._canonicalise(text, mentions)
         return [Candidate(m.start, m.end, "PROGRAM", m.value) for m in sorted(mentions, key=lambda m: m.start)]
@@ -224,6 +238,8 @@ class ProgramFinder:
                     prev_words = re.findall(r"[\wåäöÅÄÖ]+", before)
                     prev = prev_words[-1].lower() if prev_words else ""
             city = self.city.search(before) if prev.endswith("s") else None  # owners are genitives
+            if city is None and prev.endswith("s"):
+                city = self._place_genitive(before)  # "Norrbottens folkhälsostrategi": a place owns it
             if city:
                 start = start - (len(before) - city.start())
             elif prev.endswith(self.adj_suffixes) and len(prev) > 5:
@@ -236,8 +252,14 @@ class ProgramFinder:
                 start = w_start - len(_SCOPE_ADJECTIVE.search(before).group())  # type: ignore[union-attr]
             if end is not None:
                 out.append(_Mention(start, end, "", "name"))
-            elif start < w_start and not city:
+            elif (
+                start < w_start
+                and not city
+                and re.search(r"(?i)politisk[at]?\s*$|-\s+(?:och|eller)\s", text[start:w_start])
+            ):
                 out.append(_Mention(start, w_end, "", "compound"))  # "barn- och ungdomspolitiska policyn"
+            elif start < w_start and not city and not compound:
+                continue  # "den strategiska planen": an adjective and a type noun are no name
             elif compound and word.isupper() and not city:
                 continue  # "JÄMSTÄLLDHETSPOLICY" alone: a section heading
             elif compound and (city or self._is_policy(base) or self._year_follows(text, w_end)):
@@ -247,7 +269,29 @@ class ProgramFinder:
                 out.append(_Mention(start, end, "", "compound"))
             elif compound and word[:1].isupper() and _AGENDA_ITEM.search(before):
                 out.append(_Mention(start, w_end, "", "compound"))  # "Ks 106 Jämställdhetsplan": an agenda item
+            elif compound and self.topic_compound(base) and not _ACRONYM_ALIAS.fullmatch(word):
+                out.append(_Mention(start, w_end, "", "compound"))  # "Klimatstrategi", "näringslivsstrategin"
         return out
+
+    @staticmethod
+    def _place_genitive(before: str) -> re.Match[str] | None:
+        """A place name's genitive right before a head (``Norrbottens``, ``Umeås``), found in the name list."""
+        m = re.search(r"(?<![\w-])(?P<place>[A-ZÅÄÖ][a-zåäö]+)s[ \t]+$", before)
+        if m is None or m.group("place") not in _proper_nouns():
+            return None
+        return m
+
+    def topic_compound(self, base: str) -> bool:
+        """Does a compound head name its topic (``klimatstrategi``), not only a kind of document (``åtgärdsprogram``)?
+
+        >>> f = ProgramFinder(load_patterns("programs"))
+        >>> f.topic_compound("kulturstrategi"), f.topic_compound("åtgärdsprogram"), f.topic_compound("tillväxtprogram")
+        (True, False, True)
+        """
+        for head in ("handlingsplan", "handlingsprogram", *self.heads.values()):
+            if base.endswith(head) and len(base) > len(head):
+                return not base[: -len(head)].rstrip("-").endswith(self.generic)
+        return False
 
     @staticmethod
     def _suspended_compound(text: str, start: int) -> int:
@@ -259,10 +303,16 @@ class ProgramFinder:
     def _is_policy(base: str) -> bool:
         return base.endswith("policy")
 
-    @staticmethod
-    def _year_follows(text: str, pos: int) -> int | None:
-        m = re.match(r"[ \t]+((?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?)(?![\d\w])", text[pos : pos + 16])
-        return pos + m.end() if m else None
+    @classmethod
+    def _year_follows(cls, text: str, pos: int) -> int | None:
+        """End of a period after a name (``årsplan 2018``, ``Översiktsplan Östersund 2040``, ``… 2022-2024 X kommun``)."""
+        m = re.match(
+            r"(?:[ \t]+(?P<place>[A-ZÅÄÖ][a-zåäö]+))?[ \t]+((?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?)(?![\d\w])",
+            text[pos : pos + 40],
+        )
+        if m is None or (m.group("place") and m.group("place") not in _proper_nouns()):
+            return None
+        return cls._place_after(text, pos + m.end())
 
     def _complement_end(self, text: str, pos: int, head_word: str) -> int | None:
         """End of ``för …`` after a head at ``pos``, or ``None`` when no name complement follows."""
@@ -271,23 +321,35 @@ class ProgramFinder:
         tokens = [(t.group(), pos + t.start(), pos + t.end()) for t in _WORD.finditer(text[pos : pos + 320])]
         if len(tokens) < 2 or tokens[0][0].lower() not in self.preps:
             return None
-        if text[pos : tokens[0][1]].count("\n") > 1:
-            return None
+        if text[pos : tokens[0][1]].count("\n") > 1 and not self._alone_on_line(text, pos, head_word):
+            return None  # "Skärgårdsprogram\n\nför Östergötland …" (a title page) continues; prose does not
         first = tokens[1][0].lower()
-        generic_att = first == "att" and not (head_word[:1].isupper() or "handlingsplan" in head_word.lower())
+        generic_att = first == "att" and not head_word[:1].isupper()
         if first in self.stop and first not in ("att", "de", "det", "den"):
             return None
         end = None
         n_words = 0
+        between = False  # inside "mellan X och Y": the "och" continues the name
+        line_start = text.rfind("\n", 0, pos) + 1
+        line_end = text.find("\n", pos)
+        # a short list item's name ends with its line (a long one may be hard-wrapped: scans)
+        item = _LIST_ITEM.match(text, line_start) is not None and 0 <= line_end - line_start < 50
         i = 1
         while i < len(tokens) and n_words < 30:
             tok, s, e = tokens[i]
             low = tok.lower()
-            if text[tokens[i - 1][2] : s].count("\n") > 1:
+            if text[tokens[i - 1][2] : s].count("\n") > (0 if item else 1) and i > 1:
                 break
             if _YEARISH.fullmatch(tok):
-                end = e
+                end = self._place_after(text, e)
                 break
+            if tok in "-–" and i + 1 < len(tokens) and tokens[i + 1][0] in ("om", "för", "mot", "med"):
+                i += 1  # "Program för avfall - om förebyggande och hantering av avfall 2019-2028": a subtitle
+                continue
+            nxt_low = tokens[i + 1][0].lower() if i + 1 < len(tokens) else ""
+            if (low, nxt_low) in (("bland", "annat"), ("bland", "andra"), ("med", "syfte"), ("i", "syfte")):
+                break  # "… bland annat", "… med syfte att …": the name has ended
+            between = between or low == "mellan"
             if tok == ",":
                 nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
                 if not nxt or self._head_base(nxt) or not self._list_continues(tokens[i + 1 :]):
@@ -306,9 +368,14 @@ class ProgramFinder:
                 break  # "… för Vilhelmina kommun INLEDNING Den …": a heading of flattened text
             if low in ("och", "eller", "samt"):
                 nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+                places = nxt[:1].isupper() and tokens[i - 1][0][:1].isupper() and nxt.lower() not in self.stop
+                if between and low == "och" and nxt and nxt.lower() not in self.stop and not self._head_base(nxt):
+                    between = False  # "samverkan mellan kommunen och idrotten"
+                    i += 1
+                    continue
                 if (
                     not nxt
-                    or nxt[0].isupper()
+                    or (nxt[0].isupper() and not places)  # "i Östergötland och Småland" continues
                     or self._head_base(nxt)
                     or nxt.lower() in self.stop - self.function_words
                     or nxt.lower() in ("den", "det", "de", "dess", "sin", "sina")  # "… och den regionala …"
@@ -330,14 +397,53 @@ class ProgramFinder:
                 break  # "… rättigheternas tre fokusområden": the name ends with the genitive
             i += 1
         if end is None or not any(
-            len(t) > 3 and t.lower() not in self.function_words for t, s, e in tokens[1:] if e <= end
-        ):
+            (len(t) > 3 and t.lower() not in self.function_words) or (len(t) >= 2 and t.isupper() and t.isalpha())
+            for t, s, e in tokens[1:]
+            if e <= end
+        ):  # "Program för VA": an acronym is a topic
             return None
-        if generic_att and not any(t[:1].isupper() or _YEARISH.fullmatch(t) for t, s, e in tokens[2:] if e <= end):
+        named = [t for t, s, e in tokens[1:] if e <= end and (t[:1].isupper() or _YEARISH.fullmatch(t))]
+        content = [t for t, s, e in tokens[1:] if e <= end and t[:1].isalpha() and t.lower() not in self.function_words]
+        if not content:
+            return None  # "plan för 2019-2022": a period is no topic
+        if (
+            not named
+            and head_word in ("plan", "planen")
+            and all(self._definite(t) or _WEAK_ADJECTIVE.search(t) for t in content)
+        ):
+            return None  # "plan för kompetensförsörjningen", "plan för verksamheten och ekonomin": a description
+        if generic_att and not named:
             return (
                 None  # "en strategi för att minska …" is a method; "strategi för att stärka … i Haninge kommun" a name
             )
         return end
+
+    @staticmethod
+    def _definite(word: str) -> bool:
+        """A definite common noun (``verksamheten``, ``arbetet``, ``målen``, ``ekonomin``), not a genitive.
+
+        >>> ProgramFinder._definite("kompetensförsörjningen"), ProgramFinder._definite("jämställdhet")
+        (True, False)
+        """
+        w = word.lower()
+        if w.endswith(("het", "tet")) or w in ("vatten", "öppen", "egen"):
+            return False  # jämställdhet, kvalitet: indefinite
+        return len(w) >= 5 and w.endswith(("en", "et", "na", "an", "in"))
+
+    @staticmethod
+    def _alone_on_line(text: str, pos: int, head_word: str) -> bool:
+        """Is the head word that ends at ``pos`` a line of its own (a title page's layout)?"""
+        line_start = text.rfind("\n", 0, pos) + 1
+        line_end = text.find("\n", pos)
+        return text[line_start : line_end if line_end >= 0 else len(text)].strip() == head_word
+
+    @staticmethod
+    def _place_after(text: str, pos: int) -> int:
+        """End of ``<Name> kommun`` after a period (``Flerårsplan 2022-2024 Strängnäs kommun``), else ``pos``."""
+        m = re.match(
+            r"[ \t]+[A-ZÅÄÖ][\w-]+(?:s)?[ \t]+(?:kommun|stad|län|region|landsting)(?![\w-])", text[pos : pos + 50]
+        )
+        return pos + m.end() if m else pos
 
     def _list_continues(self, rest: list[tuple[str, int, int]]) -> bool:
         """After a comma: does an ``och``/``eller``/``samt`` come before the clause ends?"""
@@ -348,6 +454,14 @@ class ProgramFinder:
             if (not tok[0].isalnum() and tok != ",") or (low in self.stop and low not in self.function_words):
                 return False
         return False
+
+    def _list_item_names(self, text: str) -> list[_Mention]:
+        """A list item that is only an adjective and a type noun (``- Internationell strategi``) names a document."""
+        return [
+            _Mention(m.start("name"), m.end("name"), "", "compound")
+            for m in self.item_adjective_re.finditer(text)
+            if m.group("adj").lower() not in self.stop
+        ]
 
     def _aliases(self, text: str) -> list[_Mention]:
         return [_Mention(m.start("w"), m.end("w"), "", "alias") for m in _ACRONYM_ALIAS.finditer(text)]
