@@ -24,7 +24,7 @@ from mrtext.errors import InputFileError
 from mrtext.graph.textmap import skeleton
 from mrtext.model import RELATION_TYPES
 
-__all__ = ["DocPattern", "Rule", "RuleSet", "compile_cue", "load_rules", "swedish_date"]
+__all__ = ["DocPattern", "Rule", "RuleSet", "compile_cue", "load_rules", "swedish_date", "trie_pattern"]
 
 _MONTHS = {
     m: i
@@ -73,9 +73,14 @@ class DocPattern:
     description: str = ""
     anchor: re.Pattern[str] | None = None
     window: int = 120
+    literals: tuple[str, ...] = ()
 
     def finditer(self, text: str) -> list[re.Match[str]]:
-        """All non-overlapping matches in ``text`` (only tried around the anchor, when there is one)."""
+        """All non-overlapping matches in ``text`` (only tried around the anchor, when there is one, and
+        only in a text containing one of the pattern's ``literals``: a substring test is far cheaper than
+        a regular-expression scan, and most texts cite few of these documents)."""
+        if self.literals and not any(lit in text for lit in self.literals):
+            return []
         if self.anchor is None:
             return list(self.pattern.finditer(text))
         out: list[re.Match[str]] = []
@@ -106,6 +111,7 @@ class DocPattern:
             description=d.get("description", ""),
             anchor=re.compile(d["anchor"]) if d.get("anchor") else None,
             window=int(d.get("window", 120)),
+            literals=tuple(d.get("literals", ())),
         )
 
     def render(self, m: re.Match[str]) -> str:
@@ -147,6 +153,38 @@ ROLES = (
     "subject_title",
 )
 SCOPES = ("header", "sentence", "list", "document")
+
+
+def trie_pattern(words: list[str]) -> str:
+    """A regular expression matching any of ``words``, factored into a prefix tree.
+
+    Python's ``re`` tries the branches of an alternation one by one at every position; factored by
+    common prefixes (``ersätt(?:er|s)``), a failing position is given up after a character or two,
+    so one scan for a few hundred cue words costs about what a scan for one does (a precompiled cue
+    automaton).
+
+    >>> trie_pattern(["ersätter", "ersätts", "ingår"])
+    '(?:ersätt(?:er|s)|ingår)'
+    >>> bool(re.fullmatch(trie_pattern(["a", "ab"]), "ab"))
+    True
+    """
+    tree: dict[str, Any] = {}
+    for w in words:
+        node = tree
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        # a single chain of characters stays flat: "ingår" rather than "i(?:n(?:g…"
+        body = branches[0] if len(branches) == 1 and not end else "(?:" + "|".join(branches) + ")"
+        return body + ("?" if end else "")
+
+    return "(?:" + "|".join(re.escape(ch) + emit(sub) for ch, sub in sorted(tree.items()) if ch) + ")"
 
 
 def compile_cue(phrase: str) -> re.Pattern[str]:
@@ -300,7 +338,7 @@ class RuleSet:
         self._prefix_lengths = tuple(sorted({len(w) for w in self._by_prefix}))
         firsts = sorted(set(self.exact_first) | {w for w, _, _ in self.prefix_first}, key=len, reverse=True)
         if firsts:
-            self.first_word_re = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, firsts)) + r")\w*")
+            self.first_word_re = re.compile(r"(?<!\w)" + trie_pattern(firsts) + r"\w*")
 
     def cue_candidates(self, skel: str) -> dict[int, list[tuple[int, int]]]:
         """Rule index → (pattern index, position) pairs where that rule's cue may start in ``skel``."""

@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import functools
 from typing import Protocol
+
+import numpy as np
 
 __all__ = ["SKELETON_TABLE", "RepairLike", "TextMap", "skeleton"]
 
@@ -42,7 +45,18 @@ def skeleton(text: str) -> str:
     low = text.lower()
     if len(low) != len(text):  # a few characters change length when lower-cased (İ); keep offsets
         low = "".join(c.lower()[:1] or c for c in text)
-    return low.translate(SKELETON_TABLE)
+    # one table lookup per code point in numpy: several times faster than str.translate with a dict
+    codes = np.frombuffer(low.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return bytes(_skeleton_lut()[codes].data).decode("utf-32-le", "surrogatepass")
+
+
+@functools.cache
+def _skeleton_lut() -> np.ndarray:
+    """Code point → skeleton code point, for every code point (built once)."""
+    lut = np.arange(0x110000, dtype=np.uint32)
+    for k, v in SKELETON_TABLE.items():
+        lut[k] = ord(v) if isinstance(v, str) else v
+    return lut
 
 
 class TextMap:
