@@ -622,6 +622,7 @@ class Corrector:
                     rec(j + length, i + 1, grown, (head, (token[j : j + length], -len(sk))), step, subs + weight)
 
         rec(0, 0, "", None, 0.0, 0)
+        del rec  # (it refers to itself: left alone, every search would leave a cycle to the garbage collector)
         if top_only:
             out = sorted(out, key=lambda v: -v[2])[:COMPOUND_VARIANTS]
         return out, capped
