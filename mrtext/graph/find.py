@@ -363,9 +363,8 @@ def _endpoints(
         nxt = _NONSPACE.search(ctx.work, cue[1])
         if rule.scope == "header" and nxt:  # a scanned heading, one word a line: "Yttrande\n\nangående\n\nSOU"
             hi = max(hi, _sentence_of(ctx.sentences, nxt.start())[1])
-        brk = ctx.rules.item_break.search(ctx.work, cue[1], hi) if ctx.agenda and ctx.rules.item_break else None
-        if brk:  # a flattened agenda: what the next item cites is not this item's
-            hi = brk.start()
+        if ctx.agenda:  # what the next item cites is not this item's (next line, or next number when flattened)
+            hi = _phrase_end(ctx, (cue[0], cue[1]), hi, stops=frozenset())
         after = [m for m in ctx.mentions if cue[1] <= m.start < hi and usable(m)]
         return [ep(m) for m in after if not _excluded(ctx, cue[1], m.start)]
     if role == "serial":
@@ -385,6 +384,9 @@ def _endpoints(
             return []
         ref = NodeRef("external", title[:1].upper() + title[1:], doc_type=rule.source_type)
         return [_Endpoint(ref, cue[0], cue[0] + len(ctx.work[cue[0] : end].rstrip()))]
+    if role == "header_document":  # the report the head of the document names ("Betänkandet SOU 2018:74 …")
+        head = [m for m in ctx.mentions if m.label == "DOCUMENT" and m.start < ctx.rules.header_chars]
+        return [ep(head[0])] if head else []
     if role == "subject_title":  # what the document is about, named by a template ("Remiss av {phrase}")
         if ctx.subject.kind != "program":
             return []
@@ -458,6 +460,9 @@ def _endpoints(
 
 _NONSPACE = re.compile(r"\S")
 _ORGAN = re.compile(r"([A-ZÅÄÖ][a-zåäö]+(?:styrelsen|nämnden|fullmäktige|utskottet|rådet))\s+(?:\S+\s+){0,2}$")
+_HEADING_END = re.compile(
+    r"[ \t]*\n(?![ \t]*[a-zåäöé(])"
+)  # "… returpapper\nKulturpolicy": not "… Vägledning\ntill en …"
 _CITED = frozenset({"DIARY_NUMBER", "DOCUMENT", "DECISION"})
 _PAGE = re.compile(r"(?:\s+\d{1,3})+$")  # page numbers after an agenda item's heading: "… kärnavfall 4"
 _TOC_LEADER = re.compile(r"\s*\.{2,}.*$")  # "Svar på medborgarförslag: … ytterområden... 12" in an ärendelista
@@ -692,6 +697,9 @@ def _phrase_end(ctx: _Context, cue: tuple[int, int], end: int, *, stops: frozens
         stop = pat.search(ctx.work, cue[1], end) if pat is not None else None
         if stop:
             end = stop.start()
+    if ctx.agenda:  # an item's heading ends with its line, unless the next line goes on in lower case (wrapped)
+        line_end = _HEADING_END.search(ctx.work, cue[1], end)
+        end = line_end.start() if line_end else end
     return end
 
 

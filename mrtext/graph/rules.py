@@ -151,6 +151,7 @@ ROLES = (
     "item",
     "answer",
     "subject_title",
+    "header_document",
 )
 SCOPES = ("header", "sentence", "list", "document")
 
@@ -208,7 +209,7 @@ def compile_cue(phrase: str) -> re.Pattern[str]:
         parts.append(body + (r"\w*" if star else "") + r"\s+")
     pattern = "".join(parts)
     pattern = pattern[: -len(r"\s+")] if pattern.endswith(r"\s+") else pattern
-    start = r"(?:^|(?<=\n))[ \t]*(?:\d{1,2}[.)]?[ \t]+)?" if anchored else r"(?<!\w)"
+    start = r"(?:^|(?<=\n))[ \t]*(?:(?:\d{1,2}[.)]?|[-–•*»·▪◦])[ \t]+)?" if anchored else r"(?<!\w)"
     return re.compile(start + pattern + r"(?!\w)")
 
 
