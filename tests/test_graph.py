@@ -454,6 +454,24 @@ MUNICIPAL_CASES = [
         programs=("Handlingsplan för trygghet 2024",),
         title="Socialnämndens synpunkter",
     ),
+    _case(  # an action plan titled by the program it carries out belongs to it (and does not merely cite it)
+        "plan-title-names-its-program",
+        "Handlingsplan för Miljö- och klimatprogram\n\nHandlingsplanen tar upp åtgärder för kommunens "
+        "Miljö- och klimatprogram.",
+        "program",
+        {("part_of", "doc:t", "program:Miljö- och klimatprogram")},
+        programs=("Miljö- och klimatprogram",),
+        title="Handlingsplan för Miljö- och klimatprogram",
+    ),
+    _case(  # the number a remiss asks respondents to quote is its own case, not a citation
+        "remiss-number-to-quote-is-its-own",
+        "Remiss av Plan för trygghet\n\nSvara senast 1 maj. Märk yttrandet med diarienummer KS 2024/5.",
+        "remiss",
+        {("references", "doc:t", "program:Plan för trygghet")},
+        programs=("Plan för trygghet",),
+        dnrs=("KS 2024/5",),
+        title="Remiss av Plan för trygghet",
+    ),
     _case(  # the same words in the body of a report are no answer: the cue must be in the title
         "yttrande-over-in-body-is-not-an-answer",
         "Årsrapport 2020\n\nNämnden lämnade ett yttrande över Förslag till strategi för trygghet i maj.",

@@ -384,6 +384,15 @@ def _endpoints(
             return []
         ref = NodeRef("external", title[:1].upper() + title[1:], doc_type=rule.source_type)
         return [_Endpoint(ref, cue[0], cue[0] + len(ctx.work[cue[0] : end].rstrip()))]
+    if role == "title_named":  # "Handlingsplan för Miljö- och klimatprogram": the program its own title names
+        own = title_key(ctx.record.title or "")
+        words = own.split()
+        if len(words) < 2:
+            return []
+        rest = " ".join(words[1:])  # the title without its head noun
+        keys = [(m, title_key(m.ref.value)) for m in ctx.mentions if m.ref is not None and m.ref.kind == "program"]
+        hits = [m for m, k in keys if usable(m) and k and k != own and f" {k} " in f" {rest} "]
+        return [ep(m) for m in hits[:1]]
     if role == "header_document":  # the report the head of the document names ("Betänkandet SOU 2018:74 …")
         head = [m for m in ctx.mentions if m.label == "DOCUMENT" and m.start < ctx.rules.header_chars]
         return [ep(head[0])] if head else []
@@ -600,6 +609,10 @@ def _apply(ctx: _Context, rule: Rule, candidates: list[tuple[int, int]]) -> None
             return
         for src in _once(ctx, rule, _endpoints(ctx, rule.source, rule, (0, 0), source=True)):
             for tgt in _first_found(ctx, rule, (src.start, src.end), source=False):
+                if not (_heads_fit(ctx, rule.source_heads, src.ref) and _heads_fit(ctx, rule.target_heads, tgt.ref)):
+                    continue
+                if src.mention is None and tgt.mention is not None:  # the document itself: the evidence is the mention
+                    src = replace(src, start=tgt.start, end=tgt.end)
                 _add(ctx, rule, src, tgt, (src.start, src.end))
         return
     limit = ctx.rules.header_chars if rule.scope == "header" else len(ctx.skel)
@@ -761,6 +774,13 @@ def _names_self(title: str | None, name: str) -> bool:
     return titles_match(own, key) or fuzz.token_set_ratio(own, key) >= 96
 
 
+def _quoted_own(ctx: _Context, m: Mention) -> bool:
+    """Whether a diary number is one the reader is asked to quote (``Märk yttrandet med diarienummer …``):
+    the document's own case, whatever its header says."""
+    lo = max(_sentence_of(ctx.sentences, m.start)[0], m.start - 40)
+    return any(p.search(ctx.skel, lo, m.start) for p in ctx.rules.own_number_cues)
+
+
 def _references(ctx: _Context, rule: Rule) -> None:
     own = dnr_core(ctx.record.diary_number) if ctx.record.diary_number else None
     linked = {i for rel in ctx.out.values() for end in (rel.source, rel.target) for i in _identity(parse_ref(end))}
@@ -771,6 +791,8 @@ def _references(ctx: _Context, rule: Rule) -> None:
             continue
         if ref.kind == "dnr" and own is not None and dnr_core(ref.value) == own:
             continue
+        if ref.kind == "dnr" and _quoted_own(ctx, m):
+            continue  # "Märk yttrandet med diarienummer RS 2024/691": the case's own number, not a citation
         if ctx.rules.not_cited is not None and ref.kind != "dnr" and ctx.rules.not_cited.search(ref.value):
             continue  # budgets, laws, conventions, declarations: not references (annotation guidelines)
         ids = _identity(ref)

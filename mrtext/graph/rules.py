@@ -152,6 +152,7 @@ ROLES = (
     "answer",
     "subject_title",
     "header_document",
+    "title_named",
 )
 SCOPES = ("header", "sentence", "list", "document")
 
@@ -317,6 +318,7 @@ class RuleSet:
     documents: list[DocPattern] = field(default_factory=list)
     self_kinds: dict[str, list[str]] = field(default_factory=dict)
     agenda_heading: re.Pattern[str] | None = None
+    own_number_cues: list[re.Pattern[str]] = field(default_factory=list)
     item_start: re.Pattern[str] = re.compile(r"(?:^|\n)[ \t]*$")
     item_break: re.Pattern[str] | None = None
     first_word_re: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False)
@@ -390,6 +392,7 @@ class RuleSet:
             documents=[DocPattern.from_dict(p, shared) for p in docs.get("patterns", [])],
             self_kinds={k: list(v) for k, v in d.get("self_reference", {}).get("kinds", {}).items()},
             agenda_heading=_title_words(agenda.get("headings", [])),
+            own_number_cues=[compile_cue(c) for c in d.get("own_number_cues", [])],
             item_start=re.compile(agenda.get("item_start", r"(?:^|\n)[ \t]*$")),
             item_break=re.compile(agenda["item_break"]) if agenda.get("item_break") else None,
         )
