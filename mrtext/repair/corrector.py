@@ -457,6 +457,7 @@ class Corrector:
         self._exact_compound: Callable[[str], float | None]
         self._part_words: Callable[[str, bool], tuple[str, ...]]
         self._begins: dict[str, bool]  # stem → does a lexicon skeleton begin with it (half the searches repeat)
+        self._is_part: dict[tuple[str, bool], bool]  # (skeleton, as head?) → has it part words
         self._scored = self._scored_memo
         self._memo: dict[tuple[str, float, bool, bool], tuple[float, tuple[tuple[str, float], ...]]] = {}
         # Verdicts derived from the memo (emptied with it): token as written → worth weighing in
@@ -474,6 +475,7 @@ class Corrector:
             self._exact_compound = share_with._exact_compound
             self._part_words = share_with._part_words
             self._begins = share_with._begins
+            self._is_part = share_with._is_part
             return
         total = sum(self.domain.values())
         # Unigram LM: wordfreq interpolated with counts from clean municipal training text.
@@ -487,6 +489,7 @@ class Corrector:
         self._exact_compound = lru_cache(maxsize=200_000)(self._exact_compound_uncached)
         self._part_words = lru_cache(maxsize=400_000)(self._part_words_uncached)
         self._begins = {}
+        self._is_part = {}
 
     def _lp(self, word: str, zipf: int) -> float:
         """log10 P(word) of a known form with Zipf×10 ``zipf`` (domain-interpolated)."""
@@ -619,7 +622,7 @@ class Corrector:
                         capped = True
                         return
                     head = (link, (token[run:j], j - run)) if j > run else link
-                    rec(j + length, i + 1, grown, (head, (token[j : j + length], -len(sk))), step, subs + weight)
+                    rec(j + length, i + 1, grown, (head, (token[j : j + length], -len(sk))), step, subs + weight)  # noqa: F821 (deleted after the search)
 
         rec(0, 0, "", None, 0.0, 0)
         del rec  # (it refers to itself: left alone, every search would leave a cycle to the garbage collector)
@@ -713,20 +716,38 @@ class Corrector:
         """Ways to read a skeleton as modifier(s) + head (at most ``parts`` parts), as tuples of part *skeletons*."""
         found: list[tuple[str, ...]] = []
         n = len(skel)
-        zipf, alts = self.lex.zipf, self.lex._skel  # (a skeleton in neither has no words: skip the lookups)
-        part_words = self._part_words
+        is_part = self._is_part
         # A modifier (or modifier + s) must begin some lexicon skeleton: no longer left part can.
         for k in range(2, min(n - 2, _known_prefix(self.lex.keys, skel) + 2)):
             left = skel[:k]
-            if not (
-                left in zipf or left in alts or (k > 3 and left[-1] == "s" and (left[:-1] in zipf or left[:-1] in alts))
-            ) or not part_words(left, False):
+            ok = is_part.get((left, False))
+            if ok is None:
+                ok = self._has_part_words(left, False)
+            if not ok:
                 continue
             right = skel[k:]
-            if (right in zipf or right in alts) and part_words(right, True):
+            ok = is_part.get((right, True))
+            if ok is None:
+                ok = self._has_part_words(right, True)
+            if ok:
                 found.append((left, right))
             if parts > 2 and len(right) >= 6:
                 found.extend((left, *tail) for tail in self._splits(right, parts - 1))
+        return found
+
+    def _has_part_words(self, skel: str, head: bool) -> bool:
+        """Has this skeleton part words (:meth:`_part_words_uncached`)? Memoised in ``_is_part``."""
+        zipf, alts = self.lex.zipf, self.lex._skel  # (a skeleton in neither has no words: skip the lookups)
+        if head:
+            found = (skel in zipf or skel in alts) and bool(self._part_words(skel, True))
+        else:
+            k = len(skel)
+            found = (
+                skel in zipf or skel in alts or (k > 3 and skel[-1] == "s" and (skel[:-1] in zipf or skel[:-1] in alts))
+            ) and bool(self._part_words(skel, False))
+        if len(self._is_part) >= MEMO_SIZE:
+            self._is_part.clear()
+        self._is_part[skel, head] = found
         return found
 
     def _part_words_uncached(self, skel: str, head: bool) -> tuple[str, ...]:
