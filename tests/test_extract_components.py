@@ -140,6 +140,33 @@ def test_not_dates(text: str) -> None:
                 )
             ],
         ),
+        (  # topic compounds are names alone; a list item's name ends with its line
+            "- Klimatprogram\nPdf, 1.5 MB.\n- Program för VA\nPdf, 2 MB.\n- Internationell strategi\nPdf",
+            [
+                ("Klimatprogram", "Klimatprogram"),
+                ("Program för VA", "Program för VA"),
+                ("Internationell strategi", "Internationell strategi"),
+            ],
+        ),
+        (  # a title page across a blank line; the bare compound is that name
+            "Skärgårdsprogram\n\nför Östergötland och Kalmar län\n\nSkärgårdsprogrammet är ett samarbete.",
+            [
+                (
+                    "Skärgårdsprogram\n\nför Östergötland och Kalmar län",
+                    "Skärgårdsprogram för Östergötland och Kalmar län",
+                ),
+                ("Skärgårdsprogrammet", "Skärgårdsprogram för Östergötland och Kalmar län"),
+            ],
+        ),
+        (  # a title line without a complement, and the name alone later
+            "Strategi Hållbara Mora\n\nHållbara Mora är en strategi som kommunen har tagit fram.",
+            [("Strategi Hållbara Mora", "Strategi Hållbara Mora"), ("Hållbara Mora", "Strategi Hållbara Mora")],
+        ),
+        (  # descriptions, budgets and kind-of-document compounds are no names
+            "en plan för kompetensförsörjningen, investeringsprogram 2018 och plan för 2019-2022, ett åtgärdsprogram"
+            " och den strategiska planen",
+            [],
+        ),
     ],
 )
 def test_programs(text: str, expected: list[tuple[str, str]]) -> None:

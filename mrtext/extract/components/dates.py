@@ -59,7 +59,12 @@ class DateFinder:
         self.patterns: list[tuple[str, re.Pattern[str]]] = [
             ("dmy_text", re.compile(rf"(?<![\w.,/-]){day}{_SEP}{month_any}{_SEP}{year}(?![\w-]|[.,/]\d)")),
             # "2020- 05-03": PDF extraction may split an ISO date after a hyphen
-            ("iso", re.compile(rf"(?<![\w.,/-]){year}-[ \t]?(?P<m>[01]\d)-[ \t]?(?P<d>[0-3]\d)(?![\w-]|[.,/]\d)")),
+            (
+                "iso",
+                re.compile(
+                    rf"(?:(?<![\w.,/-])|(?<=(?<![\d/])\d/)|(?<=(?<![\d/])\d\d/)|(?<=(?<![\d/])\d\d\d/)){year}-[ \t]?(?P<m>[01]\d)-[ \t]?(?P<d>[0-3]\d)(?![\w-]|[.,/]\d)"
+                ),
+            ),
             (
                 "dmy_num",
                 re.compile(rf"(?<![\w.,/:-])(?P<d>[0-3]?\d)([/.])(?P<m>[01]?\d)(?:\2|{_WS}+){year}(?![\w-]|[.,/]\d)"),

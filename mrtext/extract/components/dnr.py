@@ -64,7 +64,8 @@ _FORMS = (
 )
 # Government offices (Regeringskansliet): ministry code glued to the year, unit after a slash: Fi2020/00647/K
 _MINISTRY = re.compile(
-    rf"(?<![\w/.:-])(?P<code>[A-ZÅÄÖ][a-zåäö]{{0,2}})(?P<num>{_YEAR}/\d{{3,6}}/[A-ZÅÄÖ]{{1,4}})(?![\w/])"
+    rf"(?<![\w/.:-])(?:(?P<prefix>[Dd]nr\.?:?{_WS}+))?(?P<code>[A-ZÅÄÖ][a-zåäö]{{0,2}})"
+    rf"(?P<num>{_YEAR}/\d{{3,6}}/[A-ZÅÄÖ]{{1,4}})(?![\w/])"
 )
 _FORM_NAMES = ("nny", "cny", "ynn", "ysn", "ycn", "ydn", "ycd", "nsy", "nsY", "yys", "nhY", "lny", "nhy", "dig")
 _CAPITALISED_CODE = re.compile(r"[A-ZÅÄÖ][a-zåäö]{1,2}")  # "Ks 238/2013", "Sn 18/0098": a written-out-case code
@@ -142,7 +143,8 @@ class DiaryNumberFinder:
                 out.append(cand)
         for m in _MINISTRY.finditer(text):
             if not any(c.start < m.end() and m.start() < c.end for c in out):
-                out.append(Candidate(m.start(), m.end(), "DIARY_NUMBER", m.group("code").upper() + m.group("num")))
+                start = m.start() if self.include_prefix else m.start("code")
+                out.append(Candidate(start, m.end(), "DIARY_NUMBER", m.group("code").upper() + m.group("num")))
         return sorted(out, key=lambda c: c.start)
 
     def _judge(self, text: str, m: re.Match[str]) -> Candidate | None:

@@ -143,7 +143,7 @@ class _Mention:
     start: int
     end: int
     value: str
-    kind: str  # "name", "alias", "compound", "item"
+    kind: str  # "name", "alias", "compound", "item" (value given), "titled" (a titled name mentioned again)
 
 
 class ProgramFinder:
@@ -174,6 +174,30 @@ class ProgramFinder:
             rf"(?m)^[ \t]*(?:[-–•*»·▪◦][ \t]+)(?P<name>(?P<adj>[A-ZÅÄÖ][a-zåäö]+(?:isk|iskt|ell|ellt|al|alt))[ \t]+"
             rf"(?:{bare})(?:[ \t]+(?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?)?)[ \t]*$"
         )
+        title_heads = _alternation_of({h.capitalize() for h in self.heads.values()})
+        self.title_line_re = re.compile(
+            rf"(?m)^(?:[ \t]*\d{{1,3}}[ \t]+)?[ \t]*(?P<head>{title_heads})(?P<colon>:)?[ \t]+"
+            r"(?P<name>[A-ZÅÄÖ][\w-]*(?:[ \t]+(?![\w-]+:)[\w-]+){1,7}?)[ \t]*(?=$|[ \t]+[A-ZÅÄÖ][\w-]*:)"
+        )
+        self.owner_re = r"[A-ZÅÄÖ][\w-]+s[ \t]+(?:kommuns|stads|läns|regions)|[A-ZÅÄÖ][\w-]+s"
+        kinds = _alternation_of(
+            [
+                "plan",
+                "strategi",
+                "policy",
+                "handlingsplan",
+                "program",
+                "riktlinje",
+                "styrdokument",
+                "kommunövergripande",
+            ]
+        )
+        self.is_a_re = re.compile(
+            rf"(?:(?:^|(?<=[.!?][ \t])|(?<=\n)|(?<=^\d[ \t])|(?<=\s\d[ \t]))(?:(?P<owner>{self.owner_re})[ \t]+)?"
+            rf"|(?<=[a-zåäö][ \t])(?P<owner2>{self.owner_re})[ \t]+)"
+            rf"(?P<name>[A-ZÅÄÖ][\w-]*(?:[ \t][\w-]+){{0,5}}?)[ \t]+är[ \t]+(?:en|ett)[ \t]+(?:{kinds})\b",
+            re.MULTILINE,
+        )
         roots = sorted({h[:6] for h in [*self.heads, *self.stems]}, key=len, reverse=True)
         self.root_re = re.compile("|".join(map(re.escape, roots)), re.IGNORECASE)
 
@@ -186,6 +210,7 @@ class ProgramFinder:
             + self._list_items(text)
             + self._shorthand(text)
             + self._list_item_names(text)
+            + self._titled_names(text)
         )
         mentions = self._drop_overlaps(mentions)
         self._canonicalise(text, mentions)
@@ -203,6 +228,11 @@ class ProgramFinder:
                     return None
                 return compound, True
         return None
+
+    def _type_noun(self, word: str) -> bool:
+        """Is ``word`` a type noun, also one that is never a name (``investeringsprogram``)?"""
+        w = _clean(word).lower()
+        return w in self.heads or any(w.endswith(stem) for stem in self.stems)
 
     def _head_words(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, word)`` of the words containing a head root (a literal scan; fast on long texts)."""
@@ -352,7 +382,7 @@ class ProgramFinder:
             between = between or low == "mellan"
             if tok == ",":
                 nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
-                if not nxt or self._head_base(nxt) or not self._list_continues(tokens[i + 1 :]):
+                if not nxt or self._type_noun(nxt) or not self._list_continues(tokens[i + 1 :]):
                     break
                 i += 1
                 continue
@@ -463,6 +493,50 @@ class ProgramFinder:
             if m.group("adj").lower() not in self.stop
         ]
 
+    def _titled_names(self, text: str) -> list[_Mention]:
+        """Names without a complement: a title line ``Strategi Hållbara Mora`` / ``Handlingsplan: Jämställdhet och …``
+        (a type noun and a capitalised name), a sentence ``Aktiva åtgärder för jämställdhet är en plan som …``; then
+        the other mentions of the bare name (``hållbara Mora``) resolve to it.
+
+        >>> f = ProgramFinder(load_patterns("programs"))
+        >>> text = "Strategi Hållbara Mora\\n\\nHållbara Mora är en strategi. Aktiva åtgärder för jämställdhet är en plan."
+        >>> [(text[m.start:m.end], m.value) for m in f._titled_names(text)]  # doctest: +NORMALIZE_WHITESPACE
+        [('Strategi Hållbara Mora', 'Strategi Hållbara Mora'), ('Hållbara Mora', 'Strategi Hållbara Mora'),
+         ('Aktiva åtgärder för jämställdhet', 'Aktiva åtgärder för jämställdhet')]
+        """
+        out: list[_Mention] = []
+        names: dict[str, str] = {}  # bare name (casefolded) -> value
+        for m in self.title_line_re.finditer(text):
+            name = m.group("name").rstrip(" ,.;")
+            words = name.split()
+            if len(words) < 2 or words[0].lower() in self.stop or words[0].lower() in self.function_words:
+                continue
+            head = m.group("head")
+            value = f"{head} för {name[:1].lower()}{name[1:]}" if m.group("colon") else f"{head} {name}"
+            out.append(_Mention(m.start("head"), m.start("name") + len(name), value, "item"))
+            if any(w[:1].isupper() for w in words[1:]):  # "Hållbara Mora" is a name alone; "Våld i nära relationer" not
+                names.setdefault(name.casefold(), value)
+        for m in self.is_a_re.finditer(text):
+            name = m.group("name")
+            words = name.split()
+            if words[0].lower() in self.stop or words[0].lower() in self.function_words or self._head_base(words[-1]):
+                continue
+            if len(words) < 2 and words[0] not in _proper_nouns():
+                continue
+            value = names.setdefault(name.casefold(), name)
+            owner = "owner" if m.group("owner") else "owner2" if m.group("owner2") else "name"
+            out.append(_Mention(m.start(owner), m.end("name"), value, "item"))
+        taken = [(m.start, m.end) for m in out]
+        for key, value in names.items():
+            for m in re.finditer(
+                rf"(?<![\w-])(?:(?P<owner>{self.owner_re})[ \t]+)?{re.escape(key)}(?![\w-])", text, re.I
+            ):
+                s = m.start("owner") if m.group("owner") else m.start()
+                if not any(a < m.end() and s < b for a, b in taken):
+                    out.append(_Mention(s, m.end(), value, "titled"))
+                    taken.append((s, m.end()))
+        return sorted(out, key=lambda m: m.start)
+
     def _aliases(self, text: str) -> list[_Mention]:
         return [_Mention(m.start("w"), m.end("w"), "", "alias") for m in _ACRONYM_ALIAS.finditer(text)]
 
@@ -509,7 +583,7 @@ class ProgramFinder:
 
     @staticmethod
     def _drop_overlaps(mentions: list[_Mention]) -> list[_Mention]:
-        rank = {"item": 0, "name": 1, "compound": 2, "alias": 3}
+        rank = {"item": 0, "name": 1, "compound": 2, "alias": 3, "titled": 4}
         kept: list[_Mention] = []
         for m in sorted(mentions, key=lambda m: (rank[m.kind], -(m.end - m.start))):
             if not any(m.start < k.end and k.start < m.end for k in kept):
@@ -553,7 +627,7 @@ class ProgramFinder:
 
     def _canonicalise(self, text: str, mentions: list[_Mention]) -> None:
         for m in mentions:
-            if m.kind != "item":
+            if m.kind not in ("item", "titled"):
                 m.value = self.surface_value(text[m.start : m.end])
         # aliases defined in parentheses right after a name: "NAME (MR-programmet)"
         alias_of: dict[str, str] = {}
@@ -595,15 +669,41 @@ class ProgramFinder:
                     break
             else:
                 clusters.append([v])
+        clusters = self._merge_bare_compounds(clusters, keys)
         out = {}
         for cl in clusters:
             best = max(
                 cl,
-                key=lambda v: (bool(_PERIOD.search(v)), keys[v] != v.casefold(), -_unknown_words(v), counts[v], len(v)),
+                key=lambda v: (
+                    bool(_PERIOD.search(v)),
+                    " " in keys[v],  # "Tillväxtprogram för Östersunds kommun" over "Östersunds kommuns tillväxtprogram"
+                    keys[v] != v.casefold(),
+                    -_unknown_words(v),
+                    counts[v],
+                    len(v),
+                ),
             )
             for v in cl:
                 out[v] = best
         return out
+
+    def _merge_bare_compounds(self, clusters: list[list[str]], keys: dict[str, str]) -> list[list[str]]:
+        """Within a document, a bare topic compound (``Skärgårdsprogrammet``, ``Östersunds kommuns tillväxtprogram``)
+        is the one fuller name of the same compound (``Skärgårdsprogram för Östergötland och Kalmar län``)."""
+        merged: list[list[str]] = []
+        bare: list[list[str]] = []
+        for cl in clusters:
+            key = keys[cl[0]]
+            (bare if " " not in key and self._head_base(key) and self._head_base(key)[1] else merged).append(cl)  # type: ignore[index]
+        for cl in bare:
+            fuller = [
+                m for m in merged if keys[m[0]].split(" ", 1)[0] == keys[cl[0]] and not _other_period(m[0], cl[0])
+            ]
+            if len(fuller) == 1:
+                fuller[0].extend(cl)
+            else:
+                merged.append(cl)
+        return merged
 
 
 def _other_period(a: str, b: str) -> bool:
