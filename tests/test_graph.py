@@ -472,6 +472,26 @@ MUNICIPAL_CASES = [
         dnrs=("KS 2024/5",),
         title="Remiss av Plan för trygghet",
     ),
+    _case(  # a dated letter with its senders is a cited document
+        "dated-letter-cited",
+        "Yttrande över motion om bad\n\nFrågan väcktes i förslag från v, s och mp i skrivelse den 19 februari "
+        "2003. Nämnden föreslår avslag.",
+        "utlatande",
+        {
+            ("responds_to", "doc:t", "external:Motion om bad | type:motion"),
+            ("references", "doc:t", "external:Skrivelse från v, s och mp 2003-02-19 | type:other"),
+        },
+        title="Yttrande över motion om bad",
+    ),
+    _case(  # an attached protocol extract: its item (by diary number) is part of the case, and not also cited
+        "attached-protocol-extract-is-part-of-the-case",
+        "Ärendet\n\nSocialnämnden föreslår att rapporten godkänns.\n\nProtokollsutdrag Sammanträdesdatum 73 "
+        "Rapport om trygghet (KS 2019/77) Beslut",
+        "tjansteutlatande",
+        {("part_of", "dnr:KS 2019/77", "doc:t")},
+        dnrs=("KS 2019/77",),
+        title="Rapport om trygghet",
+    ),
     _case(  # the same words in the body of a report are no answer: the cue must be in the title
         "yttrande-over-in-body-is-not-an-answer",
         "Årsrapport 2020\n\nNämnden lämnade ett yttrande över Förslag till strategi för trygghet i maj.",

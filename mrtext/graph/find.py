@@ -688,7 +688,7 @@ def _item_dnr(ctx: _Context, cue: tuple[int, int]) -> list[Mention]:
     line_start = ctx.work.rfind("\n", 0, cue[0]) + 1
     dnrs = [m for m in ctx.mentions if m.label == "DIARY_NUMBER"]
     window = ctx.rules.item_dnr_window
-    brk = ctx.rules.item_break
+    brk = ctx.rules.item_break if ctx.agenda else None  # item numbers only delimit items in an agenda
     on_line = [m for m in dnrs if max(line_start, cue[0] - window) <= m.start and m.end <= cue[0]]
     if on_line and not (brk and brk.search(ctx.work, on_line[-1].end, cue[0])):  # not the previous item's
         return on_line[-1:]
@@ -721,8 +721,9 @@ def _identity(ref: NodeRef) -> set[str]:
     out = set()
     if ref.kind in {"program", "external"}:
         out.add("t:" + title_key(ref.value))
-    if ref.diary_number:
-        out.add("d:" + dnr_core(ref.diary_number))
+    dnr = ref.diary_number or (ref.value if ref.kind == "dnr" else None)
+    if dnr:
+        out.add("d:" + dnr_core(dnr))
     if ref.kind == "doc":
         out.add("doc:" + ref.value)
     return out
