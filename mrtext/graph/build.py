@@ -66,14 +66,18 @@ def _find_slice(bounds: tuple[int, int]) -> list[list[Relation]]:
 
 
 def _n_workers(n_texts: int, workers: int | None) -> int:
-    """How many processes find relations: ``workers`` if given, else one per available core for a
-    large job where ``fork`` exists (the workers then share the records without copying them)."""
+    """How many processes find relations: ``workers`` if given, else one per free core (cores minus
+    the load average) for a large job where ``fork`` exists (the workers then share the records
+    without copying them)."""
     if workers is not None:
         return max(1, workers)
     if n_texts < POOL_MIN_TEXTS or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, 8))
+    # only the cores other processes leave free: on a busy machine workers wait for a core and lose
+    # more to the hand-over of results than they gain
+    busy = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    return max(1, min(cores - int(busy), 8))
 
 
 def link_records(
@@ -88,7 +92,7 @@ def link_records(
 
     Texts come from ``texts`` (id → text) or from ``record.path``; a record without a text keeps
     the relations it has. Large jobs are split over forked worker processes (``workers``: how
-    many; default one per core from :data:`POOL_MIN_TEXTS` texts on; ``1`` = this process only).
+    many; default one per free core from :data:`POOL_MIN_TEXTS` texts on; ``1`` = this process only).
     The finder is not pickled, so a closure works; the results are the same in either mode.
     """
     global _JOB
