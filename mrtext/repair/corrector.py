@@ -49,7 +49,15 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from mrtext.repair.lexicon import COMMON_MAX_ZIPF, COMMON_MIN_LENGTH, COMMON_MIN_ZIPF, Lexicon, load_lexicon, skeleton
+from mrtext.repair.lexicon import (
+    COMMON_MAX_ZIPF,
+    COMMON_MIN_LENGTH,
+    COMMON_MIN_ZIPF,
+    Lexicon,
+    load_lexicon,
+    skeleton,
+    sorted_prefix,
+)
 
 __all__ = ["SWEDISH_DIACRITIC_RATE", "Block", "Corrector", "Token", "default_corrector", "detect_blocks", "iter_tokens"]
 
@@ -576,8 +584,7 @@ class Corrector:
         out: list[Variant] = []
         words_only, top_only = keep == "words", keep == "top"
         zipf, known = self.lex.zipf, self.lex._skel
-        keys = self.lex.keys
-        n_keys = len(keys)
+        begins_key = self.lex.begins_key
         best: list[float] = []  # top_only: the best costs so far, a min-heap of COMPOUND_VARIANTS
         nodes = 0
         capped = False
@@ -614,8 +621,7 @@ class Corrector:
                     if words_only:
                         found = begins.get(grown)
                         if found is None:
-                            at = bisect_left(keys, grown)
-                            found = begins[grown] = at < n_keys and keys[at].startswith(grown)
+                            found = begins[grown] = begins_key(grown)
                         if not found:
                             continue
                     if nodes >= MAX_VARIANTS:
@@ -686,7 +692,7 @@ class Corrector:
         best = None
         is_modifier, zipf = self.lex.is_modifier, self.lex.zipf
         # A modifier is a lexicon form (flags are only given to listed forms): no longer left part can be one.
-        for k in range(2, min(len(word) - 2, _known_prefix(self.lex.keys, word) + 2)):
+        for k in range(2, min(len(word) - 2, self.lex.known_prefix(word) + 2)):
             left = word[:k]
             if not (is_modifier(left) or (k > 3 and left[-1] == "s" and is_modifier(left[:-1]))):
                 continue
@@ -718,7 +724,7 @@ class Corrector:
         n = len(skel)
         is_part = self._is_part
         # A modifier (or modifier + s) must begin some lexicon skeleton: no longer left part can.
-        for k in range(2, min(n - 2, _known_prefix(self.lex.keys, skel) + 2)):
+        for k in range(2, min(n - 2, self.lex.known_prefix(skel) + 2)):
             left = skel[:k]
             ok = is_part.get((left, False))
             if ok is None:
@@ -832,8 +838,8 @@ class Corrector:
         targets, zipf = self.lex.common, self.lex.zipf
         # The unchanged beginning and end around an edit must begin / end a common word.
         forwards, backwards = self.lex.common_ends
-        first = max(0, n - _known_prefix(backwards, base[::-1]) - 1)
-        for i in range(first, min(n, _known_prefix(forwards, base)) + 1):
+        first = max(0, n - sorted_prefix(backwards, base[::-1]) - 1)
+        for i in range(first, min(n, sorted_prefix(forwards, base)) + 1):
             head, tail = base[:i], base[i:]
             rest = base[i + 1 :]
             found = [targets.get(head + c + tail) for c in _EDIT_LETTERS]  # a letter dropped
@@ -1029,24 +1035,6 @@ class Corrector:
         )
         scores.pop(token, None)
         return own, tuple(scores.items())
-
-
-def _known_prefix(keys: list[str], text: str) -> int:
-    """Length of the longest beginning of ``text`` that begins one of the sorted ``keys``.
-
-    (The key sharing most with ``text`` sorts next to it.)
-
-    >>> _known_prefix(["barn", "barnet", "bil"], "barnrätt"), _known_prefix(["bil"], "x")
-    (4, 0)
-    """
-    i = bisect_left(keys, text)
-    best = 0
-    for key in keys[max(0, i - 1) : i + 1]:
-        m, most = 0, min(len(key), len(text))
-        while m < most and key[m] == text[m]:
-            m += 1
-        best = max(best, m)
-    return best
 
 
 def _clear(scored: tuple[float, tuple[tuple[str, float], ...]]) -> bool:

@@ -21,9 +21,11 @@ from __future__ import annotations
 import contextlib
 import gzip
 import hashlib
+import itertools
 import marshal
 import os
 import sys
+from bisect import bisect_left
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -38,6 +40,11 @@ COMMON_MAX_ZIPF = 60
 COMMON_MIN_LENGTH = 7
 #: log10 probability of a Zipf-0 word; ``logp = zipf - 9``.
 _ZIPF_OFFSET = 9.0
+#: Beginnings of keys up to this length are kept in a set (:attr:`Lexicon.prefixes`): most
+#: "does any key begin with this" questions are answered there, without a search of the sorted keys.
+PREFIX_LENGTH = 5
+#: Zipf × 10 from which a common form may begin a compound.
+MODIFIER_MIN_ZIPF = 30
 
 
 #: What :func:`build_index` returns: sorted keys, common forms by skeleton, their sorted skeletons
@@ -63,15 +70,29 @@ class Lexicon:
             ``Z`` only inside compounds.
         skeletons: skeleton → space-separated forms containing å/ä/ö/é with that skeleton.
         index: ``(keys, common, common_ends)`` as :func:`build_index` makes them (computed when not given).
+        derived: ``(prefixes, modifiers)`` as :func:`derive_sets` makes them (computed when not given).
 
     Attributes:
         keys: every form and skeleton, sorted (a string no key begins with begins no word).
         common: skeleton → the common forms with it (see :data:`COMMON_MIN_ZIPF`).
         common_ends: the skeletons of :attr:`common` sorted, and sorted reversed (for their
             beginnings and endings).
+        prefixes: every beginning of a key up to :data:`PREFIX_LENGTH` characters.
+        modifiers: the forms :meth:`is_modifier` accepts.
     """
 
-    __slots__ = ("_skel", "begin", "common", "common_ends", "keys", "only_compound", "proper", "zipf")
+    __slots__ = (
+        "_skel",
+        "begin",
+        "common",
+        "common_ends",
+        "keys",
+        "modifiers",
+        "only_compound",
+        "prefixes",
+        "proper",
+        "zipf",
+    )
 
     def __init__(
         self,
@@ -79,6 +100,7 @@ class Lexicon:
         flags: dict[str, frozenset[str]],
         skeletons: dict[str, str],
         index: Index | None = None,
+        derived: tuple[frozenset[str], frozenset[str]] | None = None,
     ) -> None:
         self.zipf = zipf
         self.proper = flags.get("P", frozenset())
@@ -86,6 +108,7 @@ class Lexicon:
         self.only_compound = flags.get("Z", frozenset())
         self._skel = skeletons
         self.keys, self.common, self.common_ends = index or build_index(zipf, skeletons)
+        self.prefixes, self.modifiers = derived or derive_sets(self.keys, zipf, self.begin | self.only_compound)
 
     def __contains__(self, word: object) -> bool:
         return word in self.zipf
@@ -117,8 +140,76 @@ class Lexicon:
         return found
 
     def is_modifier(self, word: str) -> bool:
-        """May ``word`` begin a compound (flagged by hunspell, compound-only, or a common word)?"""
-        return word in self.begin or word in self.only_compound or self.zipf.get(word, 0) >= 30
+        """May ``word`` begin a compound (flagged by hunspell, compound-only, or a common word)?
+
+        >>> lex = load_lexicon()
+        >>> lex.is_modifier("barn"), lex.is_modifier("xqz")
+        (True, False)
+        """
+        return word in self.modifiers
+
+    def known_prefix(self, text: str) -> int:
+        """Length of the longest beginning of ``text`` that begins some key.
+
+        >>> lex = load_lexicon()
+        >>> lex.known_prefix("barnrättsfrågor"), lex.known_prefix("xqzv"), lex.known_prefix("nämndernas")
+        (9, 1, 10)
+        >>> lex.known_prefix("barnrättsfrågor") == sorted_prefix(lex.keys, "barnrättsfrågor")
+        True
+        """
+        prefixes = self.prefixes
+        m, top = 0, min(len(text), PREFIX_LENGTH)
+        while m < top and text[: m + 1] in prefixes:
+            m += 1
+        return m if m < PREFIX_LENGTH else sorted_prefix(self.keys, text)
+
+    def begins_key(self, stem: str) -> bool:
+        """Does some key begin with ``stem``?
+
+        >>> lex = load_lexicon()
+        >>> lex.begins_key("barnrätts"), lex.begins_key("barnrättsf"), lex.begins_key("xq")
+        (True, False, False)
+        """
+        if len(stem) <= PREFIX_LENGTH:
+            return stem in self.prefixes
+        if stem[:PREFIX_LENGTH] not in self.prefixes:
+            return False
+        at = bisect_left(self.keys, stem)
+        return at < len(self.keys) and self.keys[at].startswith(stem)
+
+
+def sorted_prefix(keys: list[str], text: str) -> int:
+    """Length of the longest beginning of ``text`` that begins one of the sorted ``keys``.
+
+    (The key sharing most with ``text`` sorts next to it.)
+
+    >>> sorted_prefix(["barn", "barnet", "bil"], "barnrätt"), sorted_prefix(["bil"], "x")
+    (4, 0)
+    """
+    i = bisect_left(keys, text)
+    best = 0
+    for key in keys[max(0, i - 1) : i + 1]:
+        m, most = 0, min(len(key), len(text))
+        while m < most and key[m] == text[m]:
+            m += 1
+        best = max(best, m)
+    return best
+
+
+def derive_sets(
+    keys: list[str], zipf: dict[str, int], flagged: frozenset[str]
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The beginnings (up to :data:`PREFIX_LENGTH`) of the sorted ``keys``, and the forms that may begin a compound.
+
+    >>> sorted(derive_sets(["barn", "bil"], {"barn": 50, "bil": 20}, frozenset({"bil"}))[0])[:4]
+    ['b', 'ba', 'bar', 'barn']
+    >>> sorted(derive_sets(["barn", "bil"], {"barn": 50, "bil": 20}, frozenset({"bil"}))[1])
+    ['barn', 'bil']
+    """
+    longest = {k[:PREFIX_LENGTH] for k in keys}
+    prefixes = frozenset(itertools.chain(longest, (p[:n] for p in longest for n in range(1, len(p)))))
+    modifiers = frozenset(itertools.chain((w for w, z in zipf.items() if z >= MODIFIER_MIN_ZIPF), flagged))
+    return prefixes, modifiers
 
 
 def build_index(zipf: dict[str, int], skeletons: dict[str, str]) -> Index:
@@ -170,8 +261,14 @@ def load_lexicon() -> Lexicon:
     cache = _cache_file(path)
     if cache is not None and cache.is_file():
         try:
-            zipf, flags, skeletons, keys, common, ends = marshal.loads(cache.read_bytes())
-            return Lexicon(zipf, {k: frozenset(v) for k, v in flags.items()}, skeletons, (keys, common, ends))
+            zipf, flags, skeletons, keys, common, ends, prefixes, modifiers = marshal.loads(cache.read_bytes())
+            return Lexicon(
+                zipf,
+                {k: frozenset(v) for k, v in flags.items()},
+                skeletons,
+                (keys, common, ends),
+                (prefixes, modifiers),
+            )
         except (OSError, ValueError, EOFError, TypeError):
             pass
     lex = read_lexicon(path)
@@ -180,7 +277,17 @@ def load_lexicon() -> Lexicon:
         with contextlib.suppress(OSError, ValueError):
             cache.parent.mkdir(parents=True, exist_ok=True)
             tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps((lex.zipf, flags_out, lex._skel, lex.keys, lex.common, lex.common_ends)))
+            cached = (
+                lex.zipf,
+                flags_out,
+                lex._skel,
+                lex.keys,
+                lex.common,
+                lex.common_ends,
+                lex.prefixes,
+                lex.modifiers,
+            )
+            tmp.write_bytes(marshal.dumps(cached))
             tmp.replace(cache)
             for stale in cache.parent.glob("lexicon*-*.marshal"):
                 if stale != cache:
@@ -198,4 +305,4 @@ def _cache_file(artifact: Path) -> Path | None:
         digest = hashlib.sha1(artifact.read_bytes()).hexdigest()[:16]  # a cache key, not security
     except OSError:
         return None
-    return root / f"lexicon3-{digest}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
+    return root / f"lexicon4-{digest}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
