@@ -11,7 +11,8 @@ resolution, assembly and consistency checks), and from records that already carr
 relations (resolution, assembly, checks: what ``mrtext graph --records`` does with relations filled). Each size runs in a fresh process, so the peak
 memory (``ru_maxrss``) is that size's own; relation finding runs in forked worker processes (one
 per core), whose own peak is printed too (``workers``: the largest worker; they share the parent's
-pages until they write to them). Each size is built with one process (the serial reference of the
+pages until they write to them; with ``MRTEXT_BENCH_PSS=1`` the proportional set size of all
+processes is sampled as well, which slows the workers). Each size is built with one process (the serial reference of the
 same run) and with one worker per core. Prints wall and CPU time (this process only) and peak memory per size,
 the worker speed-up and the 100k / 10k ratios (10 = linear). Targets: building 100k < 30 s and < 2 GB.
 
@@ -178,11 +179,13 @@ def run_one(n: int, workers: int | None = None) -> dict[str, float]:
     logging.getLogger("mrtext").setLevel(logging.ERROR)  # thousands of consistency warnings on random data
     records, texts = make_records(n)
     sampler = _PssSampler()
-    sampler.start()
+    if os.environ.get("MRTEXT_BENCH_PSS"):  # off by default: reading a forked worker's smaps stalls it
+        sampler.start()
     t0, c0 = time.perf_counter(), time.process_time()
     G = build_graph(records, texts=texts, workers=workers)  # finds the relations in every text, then builds
     t_full, c_full = time.perf_counter(), time.process_time()
-    sampler.stop()
+    if sampler.is_alive():
+        sampler.stop()
     full_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     worker_peak_mb, worker_cpu_s = kids.ru_maxrss / 1024, kids.ru_utime + kids.ru_stime
@@ -225,8 +228,8 @@ def main() -> None:
                 f"graph {n:>7} records, {workers} process{'es' if workers > 1 else ''}: texts -> graph "
                 f"{r['full_s']:6.2f} s (cpu {r['full_cpu_s']:6.2f} + workers {r['worker_cpu_s']:6.2f}); records with "
                 f"relations -> graph {r['build_s']:6.2f} s (cpu {r['build_cpu_s']:6.2f}); peak RSS "
-                f"{r['full_peak_mb']:7.1f} MB (a worker {r['worker_peak_mb']:6.1f} MB RSS); peak PSS of all processes "
-                f"{r['total_pss_mb']:7.1f} MB; {r['nodes']} nodes, {r['edges']} edges, {r['warnings']} warnings; "
+                f"{r['full_peak_mb']:7.1f} MB (a worker {r['worker_peak_mb']:6.1f} MB RSS, mostly pages shared with this "
+                f"process); peak PSS of all processes {r['total_pss_mb']:7.1f} MB (0 = not sampled); {r['nodes']} nodes, {r['edges']} edges, {r['warnings']} warnings; "
                 f"load average {os.getloadavg()[0]:.1f} on {cores} cores",
                 flush=True,
             )
