@@ -492,6 +492,14 @@ MUNICIPAL_CASES = [
         dnrs=("KS 2019/77",),
         title="Rapport om trygghet",
     ),
+    _case(  # an agenda known by its first items ('Val av justerare'): the item's diary number answers, no citation
+        "agenda-known-by-first-items",
+        "Kommunfullmäktige 12 maj\n\n1. Val av justerare\n2. Svar på motion av Per Ek (M) om lekplatser\n"
+        "Dnr KS 2021/9\n3. Övrigt",
+        "other",
+        {("responds_to", "dnr:KS 2021/9", "external:Motion av Per Ek (M) om lekplatser | type:motion")},
+        dnrs=("Dnr KS 2021/9",),
+    ),
     _case(  # the same words in the body of a report are no answer: the cue must be in the title
         "yttrande-over-in-body-is-not-an-answer",
         "Årsrapport 2020\n\nNämnden lämnade ett yttrande över Förslag till strategi för trygghet i maj.",
