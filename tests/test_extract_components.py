@@ -293,6 +293,29 @@ def test_linear_classifier_learns_and_round_trips() -> None:
             "2020-02-18",
             "KDN 2019/159",
         ),
+        (  # a letter: type label, names and addresses above; the subject is the line before the first section
+            "(1)\n\nTjänsteutlåtande\n\nKommunledningskontoret\n\n2016-11-15\n\nAnna Andersson Sidan 1 av 2\n\n"
+            "Dnr 2016/0669 KS-1\n\nKommunstyrelsen\n\nReviderad näringslivsstrategi för kommunen\n\n"
+            "Förslag till beslut\n\nKommunstyrelsen föreslår fullmäktige att anta strategin.",
+            "tjansteutlatande",
+            "Reviderad näringslivsstrategi för kommunen",
+            "2016-11-15",
+            "2016/0669 KS-1",
+        ),
+        (  # a meeting notice has no date of its own; its meeting day is not one
+            "Kallelse till kommunfullmäktige\n\nKommunfullmäktige sammanträder onsdagen den 11 april 2018 kl. 17.30.",
+            "other",
+            "Kallelse till kommunfullmäktige",
+            None,
+            None,
+        ),
+        (  # a decision summary dated in its heading
+            "Beslut i korthet - regionstyrelsen 30 mars 2022\n\nRegionstyrelsen beslutade om en ny policy.",
+            "protokoll",
+            "Beslut i korthet - regionstyrelsen 30 mars 2022",
+            "2022-03-30",
+            None,
+        ),
     ],
 )
 def test_document_metadata(text: str, doc_type: str, title: str, date: str | None, dnr: str | None) -> None:

@@ -36,7 +36,12 @@ from mrtext.extract.spans import SPAN_KEYS, Candidate, MrtextComponent, doc_text
 
 __all__ = ["DocMetadata", "clean_title", "make_doctype"]
 
-_PAGE_MARK = re.compile(r"(?i)(?:sida\s*)?\d{1,3}\s*(?:\(\s*\d{1,3}\s*\)|av\s+\d{1,3}|/\s*\d{1,3})")
+_PAGE_MARK = re.compile(
+    r"(?i)(?:sida\s*|sidan\s*)?(?:\d{1,3}\s*(?:\(\s*\d{1,3}\s*\)|av\s+\d{1,3}|/\s*\d{1,3})|\(\s*\d{1,3}\s*\))"
+)  # "1(36)", "Sida 1 av 3", "2/4", "(1)"
+_WEB = re.compile(r"(?:www\.)?[\w-]+\.(?:se|nu|com|org)\b")
+_CAPTION = re.compile(r"\b(?:Foto|Bild|Illustration)\s*:")
+_TITLE_FIELD = re.compile(r"\s(?:Datum|Sid|Sida|Sammanträdesdatum|Dnr|Diarienummer)(?=\s|:|$)")
 _DATE_LINE = re.compile(r"(?:(?:[Dd]atum|[Dd]en)\s*:?\s*)?(?:\d{4}-\d{2}-\d{2}|\d{1,2}\s+[a-zåäö]+\.?\s+\d{4})")
 _DNR_LINE = re.compile(r"(?:[Dd]nr|[Dd]iarienummer|[Ää]rendenummer)\b.{0,30}")
 _LABEL_LINE = re.compile(
@@ -54,13 +59,24 @@ _INLINE_PAGE_MARK = re.compile(r"\s(?:[Ss]ida\s*)?\d{1,3}\s*\(\s*\d{1,3}\s*\)(?:
 _DATED_CONTINUATION = re.compile(r"den\s+\d{1,2}\s+[a-zåäö]+\.?\s+\d{4}")
 _TITLE_FUNCTION_WORDS = frozenset(load_patterns("programs")["np_function_words"]) | {"ang", "angående", "gällande"}
 _COVER_FIELD = re.compile(r"(?i)(?:plats och tid|tid och plats|sammanträdestid|beslutande)\b")
-_ORGAN = re.compile(r"\bOrgan\s*:?\s+(?P<organ>[A-ZÅÄÖ][\w-]*(?:s[ \t]+[a-zåäö][\w-]*)?)")
+_ORGAN = re.compile(r"\bOrgan\s*:?\s+(?P<organ>[A-ZÅÄÖ][\w-]*?s[ \t]+[a-zåäö][\w-]*|[A-ZÅÄÖ][\w-]*)")
 _ADOPTION = re.compile(r"\s(?:Antagen|Antaget|Antagna|Fastställd|Fastställt|Beslutad|Beslutat)\s+(?:av|i|den)\b")
 _DATE_CUE = re.compile(
-    r"(?i)(?:\b(?:datum|daterad|daterat|daterade|sammanträdes(?:dag|datum)|dag och tid)\b|"
-    r"\b(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(?:en)?)\s*:?\s*(?:den\s+)?$"
+    r"(?i)(?:\b(?:datum(?:\s+sid[a]?)?|daterad|daterat|daterade|sammanträdes(?:dag|datum)|dag och tid|publicerad|"
+    r"publicerat|registreringsdatum)\b|"
+    r"\b(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(?:en)?)\s*[:–-]?\s*(?:den\s+)?$"
 )
-_LEADING_NUMBERS = re.compile(r"^(?:(?:\d{1,4}|§\s*\d+|[A-ZÅÄÖ]{1,6}\s+\d{1,4}/\d{2,4})\s+)+(?=[A-ZÅÄÖ])")
+_WEEKDAY_CUE = re.compile(r"(?i)\b(?:måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag)(?:en)?\s*(?:den\s+)?$")
+_NOTICE = re.compile(r"(?i)\b(?:kallelse|kungörelse|föredragningslista|ärendelista)\b")
+_UPDATED = re.compile(r"(?i)\buppdaterad\s*:?\s*(?:den\s+)?$")
+_LEADING_NUMBERS = re.compile(
+    r"^(?:(?:\d{1,4}|§\s*\d+|[A-ZÅÄÖ]{1,6}\s+\d{1,4}/\d{2,4}|Handling\s+\d{4}\s+nr\s+\d+)\s+)+(?=[A-ZÅÄÖ])"
+)  # page numbers, paragraph and case numbers, a serial ("Handling 2003 nr 40") before the title
+_CASE_NUMBER = re.compile(r"[A-ZÅÄÖ][A-Za-zåäö]{0,5}\s+\d{1,6}/\d{2,4}\b")
+_HEADER_JUNK = re.compile(
+    r"\S\s+(?:[Dd]nr\b|[A-ZÅÄÖ]{2,}/\d{4}:\d+|\(\d{1,3}\)\s|[Ss]idan?\s+\d+\s+av\s+\d+)"
+)  # a flattened header in a title
+_TYPE_NOUN_AFTER = re.compile(r"(?<=[a-zåäö]) (?:Handlingsplan|Strategi|Program|Policy|Riktlinjer|Plan)\b.*$")
 _QUOTE_CUE = re.compile(r"(?i)\b(?:ange|uppge|märk|hänvisa\s+till)\b[^.\n]{0,40}$")  # a remiss: "Ange diarienummer"
 _MARKUP = re.compile(r"\[bookmark:[^\]]*\]|[#*_]{1,3}|^\s*\d{1,3}\s+(?=[A-ZÅÄÖ])")
 
@@ -144,10 +160,45 @@ class DocMetadata:
         words = "|".join(map(re.escape, data.get("section_words", [])))
         self.section = re.compile(rf"\s(?:{words})\b") if words else None
         self.signature = re.compile(data["signature"], re.MULTILINE)
+        sections = "|".join(map(re.escape, data.get("section_headings", [])))
+        self.section_line = (
+            re.compile(rf"(?m)(?:^|(?<=\S )|(?<=\n))[ \t]*(?:{sections})[ \t]*(?:\n|$| (?=[A-ZÅÄÖ]))")
+            if sections
+            else None
+        )
+        self.type_label = re.compile(data.get("type_label", "(?!)"), re.IGNORECASE)
         self.threshold = float(data.get("threshold", 0.5))
         self.organisation = re.compile(data["organisation_prefix"]) if data.get("organisation_prefix") else None
         model = data.get("model")
         self.model = LinearTextModel.from_dict(model) if model else None
+
+    def anchored_title(self, text: str) -> str | None:
+        """The line before the first section heading (``Förslag till beslut``, ``Sammanfattning`` …) of a letter:
+        tjänsteutlåtanden and yttranden print their subject there, below a header of labels, names and addresses.
+
+        >>> meta = DocMetadata(load_patterns("doctype"))
+        >>> meta.anchored_title("(1)\\n\\nTjänsteutlåtande\\n\\nKommunstyrelsen\\n\\nReviderad strategi\\n\\nFörslag till beslut\\n")
+        'Reviderad strategi'
+        """
+        head = text[: 3 * self.header_chars + 800]
+        m = self.section_line.search(head) if self.section_line is not None else None
+        if m is None:
+            return None
+        before = head[: m.start()].rstrip()
+        line = before[before.rfind("\n") + 1 :].strip()
+        if "\n" not in before and len(line) > 120:  # flattened: the subject follows the last dnr or date
+            items = list(
+                re.finditer(r"(?:[Dd]nr|[Dd]iarienummer)\s*:?\s*\S+|\d{4}-\d{2}-\d{2}|\(\s*\d{1,3}\s*\)", line)
+            )
+            line = line[items[-1].end() :].strip() if items else ""
+        if not line or self._furniture(line) or len(line) > 200 or line.endswith("."):
+            return None
+        return clean_title(line)
+
+    def _type_label(self, title: str) -> bool:
+        """Is a heading only the document's type label (``TJÄNSTESKRIVELSE``, ``REGIONSTYRELSEN YTTRANDE``)?"""
+        bare = self.organisation.sub("", title + " ", count=1).strip() if self.organisation else title
+        return bool(self.type_label.fullmatch(bare) or self.type_label.fullmatch(title))
 
     def title(self, text: str) -> str | None:
         """The first heading-like paragraph (or its first line when the paragraph is long prose).
@@ -159,18 +210,35 @@ class DocMetadata:
         'Kommunstyrelsen'
         """
         title = self._heading(text)
+        top = [ln.strip() for ln in text[: self.header_chars].splitlines() if ln.strip()][:4]
+        letter = any(self._type_label(ln) for ln in top)  # "Tjänsteutlåtande" above: a letter's header
+        if title is None or letter or self._type_label(title) or _HEADER_JUNK.search(title):
+            title = self.anchored_title(text) or title
         if title and _COVER_FIELD.match(title):
             organ = _ORGAN.search(text[: 3 * self.header_chars])
             return organ.group("organ") if organ else title
         return title
 
     def _heading(self, text: str) -> str | None:
-        for para in _paragraphs(text):
+        paras = _paragraphs(text)
+        title = self._first_heading_of(paras)
+        if title is not None and " " not in title.strip():  # "Handlingsplan", "Jämställdhet": a section word above
+            nxt = next((p for p in paras if p.strip()), "").strip().rstrip(".")
+            if "\n" not in nxt and len(nxt) <= 120 and title.casefold() in nxt.casefold() and "." not in nxt:
+                return clean_title(nxt)
+        if title is not None:
+            title = (
+                _TYPE_NOUN_AFTER.sub("", title) or title
+            )  # "På spaning efter jämställdheten Handlingsplan Kortversion"
+        return title
+
+    def _first_heading_of(self, paras: Iterator[str]) -> str | None:
+        for para in paras:
             if not _MARKUP.sub("", para).strip():
                 continue
             lines = [ln for ln in para.strip().splitlines() if ln.strip()]
-            while lines and self._furniture(lines[0].strip()):
-                lines.pop(0)
+            while lines and (self._furniture(lines[0].strip()) or _CAPTION.search(lines[0])):
+                lines.pop(0)  # page furniture, or a photo caption above a web page's heading
             if not lines:
                 continue  # "1(1)", "2020-11-16", "Dnr 2020/82", "Kommunstyrelsen": page furniture, not a title
             head = "\n".join(lines[:3]) if len(" ".join(lines[:3])) <= 200 and len(lines) <= 3 else lines[0]
@@ -186,6 +254,10 @@ class DocMetadata:
                 "", _ADOPTION.split(_INLINE_PAGE_MARK.split(title, maxsplit=1)[0], maxsplit=1)[0]
             )
             title = re.sub(r"^(\w+)\s+(?=\1\b)", "", title)  # a running header repeating the title's first word
+            title = re.sub(r"^\s*\d{1,3}\s*\(\s*\d{1,3}\s*\)\s*", "", title)  # "1 (20) Kommunstyrelsen Kallelse …"
+            label = _TITLE_FIELD.search(title)  # "KALLELSE OCH ÄRENDELISTA Datum Sid 2021-06-23": a field follows
+            if label and label.start() > 0:
+                title = title[: label.start()]
             field = _FIELD_LABEL.search(title)  # "… mot våld Dokumentnamn: …": a flattened metadata field follows
             if field and len(title[: field.start()].split()) >= 2:
                 title = title[: field.start()]
@@ -204,8 +276,16 @@ class DocMetadata:
         ):
             return True
         rest = line  # "2020-08-18 Sida 1 av 3 Dnr KS 2020/045": several furniture items on one line
+        items = (
+            _DATE_LINE,
+            _PAGE_MARK,
+            _DNR_LINE,
+            _WEB,
+            _CASE_NUMBER,
+            *([self.organisation] if self.organisation else []),
+        )
         while rest:
-            m = next((r.match(rest) for r in (_DATE_LINE, _PAGE_MARK, _DNR_LINE) if r.match(rest)), None)
+            m = next((r.match(rest) for r in items if r.match(rest)), None)
             if m is None or not m.group():
                 break
             rest = rest[m.end() :].lstrip()
@@ -240,9 +320,15 @@ class DocMetadata:
 
     def own_date(self, text: str, dates: list[tuple[int, int, str]]) -> str | None:
         """A full date in the header lines, or on a signature line in the last part of the text."""
-        full = [(s, e, v) for s, e, v in dates if len(v) == 10]
+        full = [(s, e, v) for s, e, v in dates if len(v) == 10 and not _UPDATED.search(text[max(0, s - 30) : s])]
+        notice = _NOTICE.search(text[: self.header_chars]) is not None  # a meeting notice: its meeting is not its date
         for s, _e, v in full:  # "Datum 2017-11-27", "Tisdag den 20 mars 2012", "daterat den 10 oktober 2018"
-            if s <= self.header_chars and _DATE_CUE.search(text[max(0, s - 30) : s]):
+            cue = text[max(0, s - 30) : s]
+            if s <= self.header_chars and _DATE_CUE.search(cue) and not (notice and _WEEKDAY_CUE.search(cue)):
+                return v
+        first_line = text[: text.find("\n")] if "\n" in text else text
+        for s, _e, v in full:  # "Beslut i korthet - regionstyrelsen 30 mars 2022": the heading dates the page
+            if s < len(first_line) <= 200 and not notice:
                 return v
         for s, _e, v in full:  # a protocol's cover page: "Organ Kommunstyrelsen Sammanträdesdatum 2018-09-11"
             if s <= 3 * self.header_chars and _MEETING_DATE_CUE.search(text[max(0, s - 30) : s]):
