@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -465,7 +466,6 @@ class Corrector:
         self._exact_compound: Callable[[str], float | None]
         self._part_words: Callable[[str, bool], tuple[str, ...]]
         self._begins: dict[str, bool]  # stem → does a lexicon skeleton begin with it (half the searches repeat)
-        self._is_part: dict[tuple[str, bool], bool]  # (skeleton, as head?) → has it part words
         self._scored = self._scored_memo
         self._memo: dict[tuple[str, float, bool, bool], tuple[float, tuple[tuple[str, float], ...]]] = {}
         # Verdicts derived from the memo (emptied with it): token as written → worth weighing in
@@ -483,7 +483,6 @@ class Corrector:
             self._exact_compound = share_with._exact_compound
             self._part_words = share_with._part_words
             self._begins = share_with._begins
-            self._is_part = share_with._is_part
             return
         total = sum(self.domain.values())
         # Unigram LM: wordfreq interpolated with counts from clean municipal training text.
@@ -497,7 +496,6 @@ class Corrector:
         self._exact_compound = lru_cache(maxsize=200_000)(self._exact_compound_uncached)
         self._part_words = lru_cache(maxsize=400_000)(self._part_words_uncached)
         self._begins = {}
-        self._is_part = {}
 
     def _lp(self, word: str, zipf: int) -> float:
         """log10 P(word) of a known form with Zipf×10 ``zipf`` (domain-interpolated)."""
@@ -722,38 +720,20 @@ class Corrector:
         """Ways to read a skeleton as modifier(s) + head (at most ``parts`` parts), as tuples of part *skeletons*."""
         found: list[tuple[str, ...]] = []
         n = len(skel)
-        is_part = self._is_part
+        zipf, alts = self.lex.zipf, self.lex._skel  # (a skeleton in neither has no words: skip the lookups)
+        part_words = self._part_words
         # A modifier (or modifier + s) must begin some lexicon skeleton: no longer left part can.
         for k in range(2, min(n - 2, self.lex.known_prefix(skel) + 2)):
             left = skel[:k]
-            ok = is_part.get((left, False))
-            if ok is None:
-                ok = self._has_part_words(left, False)
-            if not ok:
+            if not (
+                left in zipf or left in alts or (k > 3 and left[-1] == "s" and (left[:-1] in zipf or left[:-1] in alts))
+            ) or not part_words(left, False):
                 continue
             right = skel[k:]
-            ok = is_part.get((right, True))
-            if ok is None:
-                ok = self._has_part_words(right, True)
-            if ok:
+            if (right in zipf or right in alts) and part_words(right, True):
                 found.append((left, right))
             if parts > 2 and len(right) >= 6:
                 found.extend((left, *tail) for tail in self._splits(right, parts - 1))
-        return found
-
-    def _has_part_words(self, skel: str, head: bool) -> bool:
-        """Has this skeleton part words (:meth:`_part_words_uncached`)? Memoised in ``_is_part``."""
-        zipf, alts = self.lex.zipf, self.lex._skel  # (a skeleton in neither has no words: skip the lookups)
-        if head:
-            found = (skel in zipf or skel in alts) and bool(self._part_words(skel, True))
-        else:
-            k = len(skel)
-            found = (
-                skel in zipf or skel in alts or (k > 3 and skel[-1] == "s" and (skel[:-1] in zipf or skel[:-1] in alts))
-            ) and bool(self._part_words(skel, False))
-        if len(self._is_part) >= MEMO_SIZE:
-            self._is_part.clear()
-        self._is_part[skel, head] = found
         return found
 
     def _part_words_uncached(self, skel: str, head: bool) -> tuple[str, ...]:
@@ -929,24 +909,25 @@ class Corrector:
         if not scored:
             return token, 1.0
         # (A word outside every seen pair gets no bonus: its score is left as it is.)
+        ranked: Sequence[tuple[str, float]] = scored
         if prev:
             own += bigram_bonus(prev, token)
             after = bigram_partners()[0].get(prev)
             if after:
-                scored = tuple((w, s + bigram_bonus(prev, w)) if w in after else (w, s) for w, s in scored)
+                ranked = [(w, s + bigram_bonus(prev, w)) if w in after else (w, s) for w, s in ranked]
         if next_word:
             own += bigram_bonus(token, next_word)
             before = bigram_partners()[1].get(next_word)
             if before:
-                scored = tuple((w, s + bigram_bonus(w, next_word)) if w in before else (w, s) for w, s in scored)
+                ranked = [(w, s + bigram_bonus(w, next_word)) if w in before else (w, s) for w, s in ranked]
         if final:
             ends = load_sentence_final()
             own += ends.get(token, 0.0)
-            scored = tuple((w, s + ends.get(w, 0.0)) for w, s in scored)
+            ranked = [(w, s + ends.get(w, 0.0)) for w, s in ranked]
         if topical:
-            scored = tuple((w, s + TOPIC_BONUS if len(w) >= 4 and w[:4] in topical else s) for w, s in scored)
-        word, top = max(scored, key=lambda ws: ws[1])
-        norm = sum(10 ** (s - top) for _, s in scored) + 10 ** (own - top)
+            ranked = [(w, s + TOPIC_BONUS if len(w) >= 4 and w[:4] in topical else s) for w, s in ranked]
+        word, top = max(ranked, key=itemgetter(1))
+        norm = sum([10 ** (s - top) for _, s in ranked]) + 10 ** (own - top)
         if top - own < MARGIN:
             return token, 10 ** (own - top) / norm
         return word, 1.0 / norm
