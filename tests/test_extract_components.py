@@ -238,6 +238,8 @@ def test_goal_rules(text: str, is_goal: bool) -> None:
         ("Syfte\n\nPlanens syfte är att stärka barns rättigheter i kommunen.\n\nMer", "Planens syfte är"),
         # flattened text: a heading runs into the sentence; "Det" starts the goal sentence
         ("Arbetet pågår. ål för jämställdheten Det politiska målet är att alla ska ha samma makt.", "Det politiska"),
+        # a sentence broken by a blank line after a preposition (mirrors) stays one sentence
+        ("Bakgrund\n\nSyftet med\n\nrevideringen är att förenkla för företagen.\n\nMer", "Syftet med\n\nrevideringen"),
         # a goal label printed after its sentence (flattened poster)
         ("3 Ett län där alla har samma makt över sina egna liv. Vision För länet\n\nMer", "Ett län där"),
     ],
@@ -249,6 +251,18 @@ def test_goal_spans_with_headings(text: str, goal: str) -> None:
     doc = nlp(text)
     [span] = doc.spans["mrtext_goals"]
     assert span.text.startswith(goal) and span.text.endswith(".")
+
+
+def test_goals_announced_as_a_list_are_the_items() -> None:
+    nlp = spacy.blank("sv")
+    nlp.add_pipe("mrtext_sentences")
+    nlp.add_pipe("mrtext_goals")
+    text = "Planen lyfter fram fyra mål.\n\nDe fyra strategiska målen för 2023-2026 är:\n\n  • Barn och elever ska klara sin utbildning\n  • Kommunen är en innovativ och effektiv organisation\n\nBakgrund"
+    doc = nlp(text)
+    assert [s.text for s in doc.spans["mrtext_goals"]] == [
+        "Barn och elever ska klara sin utbildning",
+        "Kommunen är en innovativ och effektiv organisation",
+    ]
 
 
 def test_linear_classifier_learns_and_round_trips() -> None:

@@ -46,6 +46,7 @@ class GoalDetector:
         self.hint = re.compile(data.get("classifier_hint") or "", re.IGNORECASE)
         self.heading = re.compile(data["heading"]) if data.get("heading") else None
         self.trailing_label = re.compile(data["trailing_label"]) if data.get("trailing_label") else None
+        self.list_intro = re.compile(data["list_intro"], re.IGNORECASE) if data.get("list_intro") else None
         model = data.get("model")
         self.model = LinearTextModel.from_dict(model) if model else None
 
@@ -124,6 +125,7 @@ class GoalComponent(MrtextComponent):
         bounds = sentence_offsets(doc) or sentence_bounds(text)
         headed = self.detector.under_heading(text)
         trailing = dict((e, s) for s, e in self.detector.label_after(text))
+        listing = False
         for sent_start, sent_end in bounds:
             raw = text[sent_start:sent_end]
             lead = _BULLET.match(raw.lstrip())
@@ -132,7 +134,15 @@ class GoalComponent(MrtextComponent):
             if not body:
                 continue
             end = start + len(body)
+            if listing and lead is not None:  # an item of a list a goal sentence announced ("Målen är:")
+                out.append(Candidate(start, end, "GOAL", goal_value(body)))
+                continue
+            listing = False
             if self.detector.is_goal(body):
+                intro = self.detector.list_intro
+                if intro is not None and intro.search(" ".join(body.split())):
+                    listing = True  # the items below are the goals, not the announcement
+                    continue
                 out.append(Candidate(start, end, "GOAL", goal_value(body)))
                 continue
             if not self._plain_sentence(body):
@@ -166,18 +176,15 @@ def goal_value(sentence: str) -> str:
     """The value of a GOAL: whitespace normalised, words broken at a line-end hyphen joined again.
 
     A hyphen followed by a space is a broken word (``MR- kommun`` → ``MR-kommun``; ``nation- ell`` →
-    ``nationell`` when Swedish knows the joined word), unless a conjunction follows (``barn- och ungdom``).
+    ``nationell``), unless a conjunction follows (``barn- och ungdom``).
 
     >>> goal_value("Att bli en MR- kommun och en nation- ell förebild för barn- och\\nungdomar.")
     'Att bli en MR-kommun och en nationell förebild för barn- och ungdomar.'
     """
-    from mrtext.extract.components.programs import known_word
 
     def join(m: re.Match[str]) -> str:
         left, right = m.group(1), m.group(2)
-        if left[-1:].islower() and known_word((left + right).lower()):
-            return left + right
-        return f"{left}-{right}"
+        return left + right if left[-1:].islower() else f"{left}-{right}"
 
     flat = " ".join(sentence.split())
     return re.sub(r"(\w+)- (?!(?:och|eller|samt|respektive|till|som)\b)([a-zåäö]\w*)", join, flat)

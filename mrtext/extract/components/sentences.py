@@ -33,6 +33,8 @@ __all__ = ["SentenceSegmenter", "make_sentences", "sentence_bounds"]
 
 _BULLET = re.compile(r"[ \t]*(?:[-–•*»·▪◦]|e(?= [A-ZÅÄÖ])|\d{1,2}[.)])[ \t]+")
 _END = re.compile(r"[.!?…](?:[”\"’)\]]*)(?:[ \t]+|[ \t]*\n[ \t]*)(?=[\"”“'(‘]?[A-ZÅÄÖ0-9])")
+# a line ending in a preposition or article continues after a blank line when the next starts lower-case (mirrors)
+_CONTINUED = re.compile(r"(?<![\w-])(?:med|för|av|om|till|i|på|att|och|den|det|de|en|ett)[ \t]*\n?$")
 _ABBREV_TAIL = re.compile(r"(?:^|[\s(])((?:[A-Za-zåäöÅÄÖ]{1,5}\.)*[A-Za-zåäöÅÄÖ]{1,6})\.$")
 
 
@@ -69,14 +71,25 @@ class SentenceSegmenter:
         lengths = [len(m.group().strip()) for m in lines if len(m.group().strip()) > 20]
         typical = statistics.median(lengths) if lengths else 80.0
         prev: re.Match[str] | None = None
+        last: re.Match[str] | None = None  # the line before a blank line
         for m in lines:
             line = m.group().rstrip("\n")
             if not line.strip():
+                if prev is not None:
+                    last = prev
                 prev = None
                 continue
-            if prev is None or _BULLET.match(line) or self._is_heading(prev.group().strip(), line.strip(), typical):
+            continued = (
+                prev is None and last is not None and _CONTINUED.search(last.group()) and line.strip()[:1].islower()
+            )
+            if (
+                (prev is None and not continued)
+                or _BULLET.match(line)
+                or (prev is not None and self._is_heading(prev.group().strip(), line.strip(), typical))
+            ):
                 starts.add(m.start())
             prev = m
+            last = None
         for m in _END.finditer(text):
             if not self._abbreviation_before(text, m.start()) and not self._numbered_label_before(text, m.start()):
                 starts.add(m.end())
