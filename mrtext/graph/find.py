@@ -307,9 +307,9 @@ def _cue_matches(
         if pos < limit:
             pat = rule.patterns[pi]
             m = pat.match(skel, pos)
-            if m is None and pos > 0:  # anchored cues may start with line indentation or a number
+            loose = rule.item_patterns[pi] if rule.item_patterns else None  # set for anchored (^) cues only
+            if m is None and loose is not None and pos > 0:  # after line indentation, a number or a bullet
                 m = pat.match(skel, skel.rfind("\n", 0, pos) + 1)
-            loose = rule.item_patterns[pi] if rule.item_patterns else None
             if m is None and loose is not None and item_start is not None and item_start(pos):
                 m = loose.match(skel, pos)
             if m:
