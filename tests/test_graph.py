@@ -500,6 +500,29 @@ MUNICIPAL_CASES = [
         {("responds_to", "dnr:KS 2021/9", "external:Motion av Per Ek (M) om lekplatser | type:motion")},
         dnrs=("Dnr KS 2021/9",),
     ),
+    _case(  # succession: the plan named before 'föregående' replaces its predecessor of the same kind
+        "succession-predecessor",
+        "Översiktsplan 2018 bygger till största del på föregående översiktsplan, Framtidsplan ÖP 14.",
+        "other",
+        {
+            ("replaces", "program:Översiktsplan 2018", "program:Framtidsplan ÖP 14"),
+            ("references", "doc:t", "program:Översiktsplan 2018"),
+        },
+        programs=("Översiktsplan 2018", "Framtidsplan ÖP 14"),
+        title="Gällande översiktsplan",
+    ),
+    _case(  # a new plan being prepared replaces the plan of that kind in force
+        "succession-new-in-progress",
+        "Kommunen antog Översiktsplan 2018 i april. Kommunen arbetar med att ta fram en ny översiktsplan, "
+        "Översiktsplan 2040, som blir klar 2025.",
+        "other",
+        {
+            ("replaces", "program:Översiktsplan 2040", "program:Översiktsplan 2018"),
+            ("references", "doc:t", "program:Översiktsplan 2018"),
+        },
+        programs=("Översiktsplan 2018", "Översiktsplan 2040"),
+        title="Gällande översiktsplan",
+    ),
     _case(  # the same words in the body of a report are no answer: the cue must be in the title
         "yttrande-over-in-body-is-not-an-answer",
         "Årsrapport 2020\n\nNämnden lämnade ett yttrande över Förslag till strategi för trygghet i maj.",

@@ -25,6 +25,7 @@ import importlib.util
 import itertools
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -384,6 +385,16 @@ def _endpoints(
             return []
         ref = NodeRef("external", title[:1].upper() + title[1:], doc_type=rule.source_type)
         return [_Endpoint(ref, cue[0], cue[0] + len(ctx.work[cue[0] : end].rstrip()))]
+    if role == "current":  # "… ta fram en ny översiktsplan, …": the översiktsplan in force, the one most named before
+        noun = _NEXT_WORD.match(ctx.work, cue[1])
+        kind = head_word(title_key(noun.group(1))) if noun else ""
+        before = [m for m in ctx.mentions if m.end <= cue[0] and m.ref is not None and usable(m)]
+        before = [m for m in before if kind and m.ref is not None and _head_of_ref(ctx, m.ref) == kind]
+        if not before:
+            return []
+        counts = Counter(title_key(m.ref.value) for m in before if m.ref is not None)
+        best = max(before, key=lambda m: (counts[title_key(m.ref.value)] if m.ref else 0, m.start))
+        return [ep(best)]
     if role == "title_named":  # "Handlingsplan för Miljö- och klimatprogram": the program its own title names
         own = title_key(ctx.record.title or "")
         words = own.split()
@@ -394,8 +405,8 @@ def _endpoints(
         hits = [m for m, k in keys if usable(m) and k and k != own and f" {k} " in f" {rest} "]
         return [ep(m) for m in hits[:1]]
     if role == "header_document":  # the report the head of the document names ("Betänkandet SOU 2018:74 …")
-        head = [m for m in ctx.mentions if m.label == "DOCUMENT" and m.start < ctx.rules.header_chars]
-        return [ep(head[0])] if head else []
+        cited = [m for m in ctx.mentions if m.label == "DOCUMENT" and m.start < ctx.rules.header_chars]
+        return [ep(cited[0])] if cited else []
     if role == "subject_title":  # what the document is about, named by a template ("Remiss av {phrase}")
         if ctx.subject.kind != "program":
             return []
@@ -472,6 +483,7 @@ _ORGAN = re.compile(r"([A-ZÅÄÖ][a-zåäö]+(?:styrelsen|nämnden|fullmäktige
 _HEADING_END = re.compile(
     r"[ \t]*\n(?![ \t]*[a-zåäöé(])"
 )  # "… returpapper\nKulturpolicy": not "… Vägledning\ntill en …"
+_NEXT_WORD = re.compile(r"\s*([\wåäöÅÄÖ-]+)")
 _CITED = frozenset({"DIARY_NUMBER", "DOCUMENT", "DECISION"})
 _PAGE = re.compile(r"(?:\s+\d{1,3})+$")  # page numbers after an agenda item's heading: "… kärnavfall 4"
 _TOC_LEADER = re.compile(r"\s*\.{2,}.*$")  # "Svar på medborgarförslag: … ytterområden... 12" in an ärendelista
@@ -629,6 +641,8 @@ def _apply(ctx: _Context, rule: Rule, candidates: list[tuple[int, int]]) -> None
             targets = targets[: rule.max_targets]
         for src in sources:
             for tgt in targets:
+                if rule.same_head and _head_of_ref(ctx, src.ref) != _head_of_ref(ctx, tgt.ref):
+                    continue  # succession links two versions of one kind of document (plan → plan)
                 if _heads_fit(ctx, rule.source_heads, src.ref) and _heads_fit(ctx, rule.target_heads, tgt.ref):
                     _add(ctx, rule, src, tgt, cue)
 
@@ -669,12 +683,14 @@ def _first_found(ctx: _Context, rule: Rule, cue: tuple[int, int], *, source: boo
     return []
 
 
+def _head_of_ref(ctx: _Context, ref: NodeRef) -> str:
+    """The kind of document ``ref`` names (``handlingsplan``, ``policy``, …; the document's own title for ``doc``)."""
+    return head_word(title_key((ctx.record.title or "") if ref.kind == "doc" else ref.value))
+
+
 def _heads_fit(ctx: _Context, heads: list[str] | None, ref: NodeRef) -> bool:
-    """Whether the kind of document ``ref`` names (``handlingsplan``, ``policy``, …) is one of ``heads``."""
-    if not heads:
-        return True
-    title = (ctx.record.title or "") if ref.kind == "doc" else ref.value
-    return head_word(title_key(title)) in heads
+    """Whether the kind of document ``ref`` names is one of ``heads``."""
+    return not heads or _head_of_ref(ctx, ref) in heads
 
 
 def _previous_sentence(sentences: list[tuple[int, int]], sent: tuple[int, int]) -> tuple[int, int]:

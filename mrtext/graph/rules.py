@@ -153,6 +153,7 @@ ROLES = (
     "subject_title",
     "header_document",
     "title_named",
+    "current",
 )
 SCOPES = ("header", "sentence", "list", "document")
 
@@ -245,6 +246,7 @@ class Rule:
     agenda: bool | None = None
     in_title: bool = False
     item_start: bool = False
+    same_head: bool = False
     once_per_source: bool = False
     phrase_tail: list[str] | None = None
     requires_near: list[str] | None = None
