@@ -43,6 +43,9 @@ _ZIPF_OFFSET = 9.0
 #: Beginnings of keys up to this length are kept in a set (:attr:`Lexicon.prefixes`): most
 #: "does any key begin with this" questions are answered there, without a search of the sorted keys.
 PREFIX_LENGTH = 5
+#: :attr:`Lexicon.spans` packs two positions in :attr:`Lexicon.keys` into one int.
+SPAN_BITS = 24
+SPAN_MASK = (1 << SPAN_BITS) - 1
 #: Zipf × 10 from which a common form may begin a compound.
 MODIFIER_MIN_ZIPF = 30
 
@@ -70,7 +73,7 @@ class Lexicon:
             ``Z`` only inside compounds.
         skeletons: skeleton → space-separated forms containing å/ä/ö/é with that skeleton.
         index: ``(keys, common, common_ends)`` as :func:`build_index` makes them (computed when not given).
-        derived: ``(prefixes, modifiers)`` as :func:`derive_sets` makes them (computed when not given).
+        derived: ``(prefixes, spans, modifiers)`` as :func:`derive_sets` makes them (computed when not given).
 
     Attributes:
         keys: every form and skeleton, sorted (a string no key begins with begins no word).
@@ -78,6 +81,8 @@ class Lexicon:
         common_ends: the skeletons of :attr:`common` sorted, and sorted reversed (for their
             beginnings and endings).
         prefixes: every beginning of a key up to :data:`PREFIX_LENGTH` characters.
+        spans: each beginning of exactly :data:`PREFIX_LENGTH` characters → where the keys
+            starting with it lie in :attr:`keys` (``start << SPAN_BITS | end``).
         modifiers: the forms :meth:`is_modifier` accepts.
     """
 
@@ -91,6 +96,7 @@ class Lexicon:
         "only_compound",
         "prefixes",
         "proper",
+        "spans",
         "zipf",
     )
 
@@ -100,7 +106,7 @@ class Lexicon:
         flags: dict[str, frozenset[str]],
         skeletons: dict[str, str],
         index: Index | None = None,
-        derived: tuple[frozenset[str], frozenset[str]] | None = None,
+        derived: tuple[frozenset[str], dict[str, int], frozenset[str]] | None = None,
     ) -> None:
         self.zipf = zipf
         self.proper = flags.get("P", frozenset())
@@ -108,7 +114,9 @@ class Lexicon:
         self.only_compound = flags.get("Z", frozenset())
         self._skel = skeletons
         self.keys, self.common, self.common_ends = index or build_index(zipf, skeletons)
-        self.prefixes, self.modifiers = derived or derive_sets(self.keys, zipf, self.begin | self.only_compound)
+        self.prefixes, self.spans, self.modifiers = derived or derive_sets(
+            self.keys, zipf, self.begin | self.only_compound
+        )
 
     def __contains__(self, word: object) -> bool:
         return word in self.zipf
@@ -161,7 +169,10 @@ class Lexicon:
         m, top = 0, min(len(text), PREFIX_LENGTH)
         while m < top and text[: m + 1] in prefixes:
             m += 1
-        return m if m < PREFIX_LENGTH else sorted_prefix(self.keys, text)
+        if m < PREFIX_LENGTH:
+            return m
+        span = self.spans[text[:PREFIX_LENGTH]]
+        return sorted_prefix(self.keys, text, span >> SPAN_BITS, span & SPAN_MASK)
 
     def begins_key(self, stem: str) -> bool:
         """Does some key begin with ``stem``?
@@ -172,21 +183,23 @@ class Lexicon:
         """
         if len(stem) <= PREFIX_LENGTH:
             return stem in self.prefixes
-        if stem[:PREFIX_LENGTH] not in self.prefixes:
+        span = self.spans.get(stem[:PREFIX_LENGTH])
+        if span is None:
             return False
-        at = bisect_left(self.keys, stem)
+        at = bisect_left(self.keys, stem, span >> SPAN_BITS, span & SPAN_MASK)
         return at < len(self.keys) and self.keys[at].startswith(stem)
 
 
-def sorted_prefix(keys: list[str], text: str) -> int:
+def sorted_prefix(keys: list[str], text: str, lo: int = 0, hi: int | None = None) -> int:
     """Length of the longest beginning of ``text`` that begins one of the sorted ``keys``.
 
-    (The key sharing most with ``text`` sorts next to it.)
+    (The key sharing most with ``text`` sorts next to it.) ``lo``/``hi``: the search may be
+    narrowed to the keys sharing a beginning with ``text``; the others share less with it.
 
     >>> sorted_prefix(["barn", "barnet", "bil"], "barnrätt"), sorted_prefix(["bil"], "x")
     (4, 0)
     """
-    i = bisect_left(keys, text)
+    i = bisect_left(keys, text, lo, len(keys) if hi is None else hi)
     best = 0
     for key in keys[max(0, i - 1) : i + 1]:
         m, most = 0, min(len(key), len(text))
@@ -198,18 +211,25 @@ def sorted_prefix(keys: list[str], text: str) -> int:
 
 def derive_sets(
     keys: list[str], zipf: dict[str, int], flagged: frozenset[str]
-) -> tuple[frozenset[str], frozenset[str]]:
-    """The beginnings (up to :data:`PREFIX_LENGTH`) of the sorted ``keys``, and the forms that may begin a compound.
+) -> tuple[frozenset[str], dict[str, int], frozenset[str]]:
+    """The beginnings of the sorted ``keys`` (up to :data:`PREFIX_LENGTH`), where the keys with
+    each full-length beginning lie, and the forms that may begin a compound.
 
-    >>> sorted(derive_sets(["barn", "bil"], {"barn": 50, "bil": 20}, frozenset({"bil"}))[0])[:4]
-    ['b', 'ba', 'bar', 'barn']
-    >>> sorted(derive_sets(["barn", "bil"], {"barn": 50, "bil": 20}, frozenset({"bil"}))[1])
-    ['barn', 'bil']
+    >>> prefixes, spans, modifiers = derive_sets(["barn", "barnet", "bil"], {"barn": 50, "bil": 20}, frozenset())
+    >>> sorted(prefixes)[:5], sorted(modifiers)
+    (['b', 'ba', 'bar', 'barn', 'barne'], ['barn'])
+    >>> spans["barne"] >> SPAN_BITS, spans["barne"] & SPAN_MASK
+    (1, 2)
     """
+    spans: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        if len(key) >= PREFIX_LENGTH:
+            head = key[:PREFIX_LENGTH]
+            spans[head] = spans.get(head, i << SPAN_BITS) & ~SPAN_MASK | (i + 1)
     longest = {k[:PREFIX_LENGTH] for k in keys}
     prefixes = frozenset(itertools.chain(longest, (p[:n] for p in longest for n in range(1, len(p)))))
     modifiers = frozenset(itertools.chain((w for w, z in zipf.items() if z >= MODIFIER_MIN_ZIPF), flagged))
-    return prefixes, modifiers
+    return prefixes, spans, modifiers
 
 
 def build_index(zipf: dict[str, int], skeletons: dict[str, str]) -> Index:
@@ -261,13 +281,13 @@ def load_lexicon() -> Lexicon:
     cache = _cache_file(path)
     if cache is not None and cache.is_file():
         try:
-            zipf, flags, skeletons, keys, common, ends, prefixes, modifiers = marshal.loads(cache.read_bytes())
+            zipf, flags, skeletons, keys, common, ends, prefixes, spans, modifiers = marshal.loads(cache.read_bytes())
             return Lexicon(
                 zipf,
                 {k: frozenset(v) for k, v in flags.items()},
                 skeletons,
                 (keys, common, ends),
-                (prefixes, modifiers),
+                (prefixes, spans, modifiers),
             )
         except (OSError, ValueError, EOFError, TypeError):
             pass
@@ -285,6 +305,7 @@ def load_lexicon() -> Lexicon:
                 lex.common,
                 lex.common_ends,
                 lex.prefixes,
+                lex.spans,
                 lex.modifiers,
             )
             tmp.write_bytes(marshal.dumps(cached))
@@ -305,4 +326,4 @@ def _cache_file(artifact: Path) -> Path | None:
         digest = hashlib.sha1(artifact.read_bytes()).hexdigest()[:16]  # a cache key, not security
     except OSError:
         return None
-    return root / f"lexicon4-{digest}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
+    return root / f"lexicon5-{digest}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
