@@ -523,6 +523,20 @@ MUNICIPAL_CASES = [
         programs=("Översiktsplan 2018", "Översiktsplan 2040"),
         title="Gällande översiktsplan",
     ),
+    _case(  # a referral named, not numbered, in a remissvar with its own case number: one node, found by either
+        "remissvar-own-case-titled-by-referral",
+        "Yttrande över remiss av Förslag till strategi för trygghet\n\nNämnden tillstyrker förslaget.",
+        "remissvar",
+        {
+            (
+                "responds_to",
+                "doc:t",
+                "external:Remiss av Förslag till strategi för trygghet | dnr:SN 2021/45 | type:remiss",
+            )
+        },
+        title="Yttrande över remiss av Förslag till strategi för trygghet",
+        own_dnr="SN 2021/45",
+    ),
     _case(  # the same words in the body of a report are no answer: the cue must be in the title
         "yttrande-over-in-body-is-not-an-answer",
         "Årsrapport 2020\n\nNämnden lämnade ett yttrande över Förslag till strategi för trygghet i maj.",

@@ -350,6 +350,15 @@ def _endpoints(
     if role == "own_dnr":
         dnr = ctx.record.diary_number
         return [_Endpoint(NodeRef("dnr", normalise_dnr(dnr)), cue[0], cue[1])] if dnr else []
+    if role == "own_case":  # its own case number, titled by the words after the cue when there are some
+        dnr = ctx.record.diary_number
+        if not dnr:
+            return []
+        phrased = _endpoints(ctx, "phrase", rule, cue)
+        if not phrased:
+            return _endpoints(ctx, "own_dnr", rule, cue)
+        ref = phrased[0].ref
+        return [replace(phrased[0], ref=NodeRef("external", ref.value, normalise_dnr(dnr), ref.doc_type))]
     if role in {"before", "antecedent"}:
         # antecedent: the nearest mention in this or the previous sentence ("… ÖP 2040. Till dess att den antas …")
         first = sent[0] if role == "before" else _previous_sentence(ctx.sentences, sent)[0]

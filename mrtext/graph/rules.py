@@ -154,6 +154,7 @@ ROLES = (
     "header_document",
     "title_named",
     "current",
+    "own_case",
 )
 SCOPES = ("header", "sentence", "list", "document")
 
