@@ -226,7 +226,7 @@ def derive_sets(
         if len(key) >= PREFIX_LENGTH:
             head = key[:PREFIX_LENGTH]
             spans[head] = spans.get(head, i << SPAN_BITS) & ~SPAN_MASK | (i + 1)
-    longest = {k[:PREFIX_LENGTH] for k in keys}
+    longest = set(spans).union(k for k in keys if len(k) < PREFIX_LENGTH)  # (one string object per beginning)
     prefixes = frozenset(itertools.chain(longest, (p[:n] for p in longest for n in range(1, len(p)))))
     modifiers = frozenset(itertools.chain((w for w, z in zipf.items() if z >= MODIFIER_MIN_ZIPF), flagged))
     return prefixes, spans, modifiers
