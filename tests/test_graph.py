@@ -623,7 +623,13 @@ MUNICIPAL_CASES = [
         "interpellation-reply-own-dnr",
         "2021-03-01\nSvar på interpellation från Eva Ek (V) om simhallen\n(Dnr KS 2021/77)\n\nTack för frågan.",
         "svar_pa_interpellation",
-        {("responds_to", "doc:t", "dnr:KS 2021/77 | type:interpellation")},
+        {  # the reply's own case is the interpellation's, named by the heading too
+            (
+                "responds_to",
+                "doc:t",
+                "external:Interpellation från Eva Ek (V) om simhallen | dnr:KS 2021/77 | type:interpellation",
+            )
+        },
         dnrs=("Dnr KS 2021/77",),
         own_dnr="KS 2021/77",
     ),

@@ -447,7 +447,7 @@ def _endpoints(
         rest = " ".join(ctx.work[cue[1] : end].split()[:30])
         if ctx.agenda:  # "… granskning 7 6. Yttrande …": the item's page number and table-of-contents dots
             rest = _PAGE.sub("", _TOC_LEADER.sub("", rest))
-        rest = rest.strip(" .,;:-–")
+        rest = rest.strip(" .,;:-–").rstrip(" (")  # "… om simhallen\n(Dnr …)": the number's bracket
         if not rest:
             return []
         if (rule.phrase_title or "{phrase}").startswith("{phrase}"):
