@@ -606,8 +606,11 @@ class Corrector:
                 return
             for i in range(last - 1, k - 1, -1):
                 j = positions[i]
+                readings = alts[j]
+                if cost + readings[0][2] < floor:
+                    continue  # (not even the likeliest reading here stays above the floor)
                 stem = None
-                for length, sk, lp, weight in alts[j]:
+                for length, sk, lp, weight in readings:
                     step = cost + lp
                     if step < floor or (top_only and len(best) == COMPOUND_VARIANTS and step <= best[0]):
                         break  # (readings come best first; a later tie ranks after the variants kept)
@@ -860,7 +863,7 @@ class Corrector:
     def token_logp(self, token: str, lam: float, *, allow_modifier: bool = False) -> float:
         """log10 P(token)·P(token | token): the score the token itself must be beaten by."""
         _, identity = self.channel.logps(lam)
-        ch = sum(identity.get(c, 0.0) for c in token)
+        ch = sum(map(identity.get, token, itertools.repeat(0.0)))
         lp = self.word_logp(token, allow_modifier=allow_modifier)
         if lp is None:
             lp = UNKNOWN_LOGP + UNKNOWN_PER_CHAR * len(token)
