@@ -537,6 +537,14 @@ MUNICIPAL_CASES = [
         title="Yttrande över remiss av Förslag till strategi för trygghet",
         own_dnr="SN 2021/45",
     ),
+    _case(  # an appendix named in the text belongs to the tjänsteutlåtande's case; a numbered one names nothing
+        "named-appendix-part-of-the-case",
+        "Ärendet\n\nUppdraget redovisas i bilaga Förslag till ny strategi. Tidplanen finns i bilaga 2.",
+        "tjansteutlatande",
+        {("part_of", "external:Förslag till ny strategi", "dnr:KS 2016/669")},
+        title="Reviderad strategi",
+        own_dnr="KS 2016/669",
+    ),
     _case(  # the same words in the body of a report are no answer: the cue must be in the title
         "yttrande-over-in-body-is-not-an-answer",
         "Årsrapport 2020\n\nNämnden lämnade ett yttrande över Förslag till strategi för trygghet i maj.",

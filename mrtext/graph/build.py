@@ -26,7 +26,7 @@ import networkx as nx
 
 from mrtext.graph.check import check_consistency
 from mrtext.graph.find import find_relations
-from mrtext.graph.keys import dnr_authority, dnr_core, normalise_dnr, parse_ref, title_years
+from mrtext.graph.keys import CASE_DOC_TYPES, dnr_authority, dnr_core, normalise_dnr, parse_ref, title_years
 from mrtext.graph.resolve import Item, Resolver
 from mrtext.model import SCHEMA, DocumentRecord, Relation
 
@@ -37,9 +37,6 @@ log = logging.getLogger("mrtext.graph")
 FindFn = Callable[[DocumentRecord, str], list[Relation]]
 
 _DAMAGED = re.compile(r"[^\W\d]\d|\d[^\W\d]")
-
-CASE_DOC_TYPES = frozenset({"remissvar", "svar_pa_interpellation", "utlatande", "tjansteutlatande", "protokoll"})
-"""Document types whose own diary number is the number of the case they answer, not their own."""
 
 
 def _text_of(record: DocumentRecord, texts: Mapping[str, str] | None) -> str | None:

@@ -32,7 +32,16 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from mrtext.graph.keys import NodeRef, dnr_core, head_word, normalise_dnr, parse_ref, title_key, title_years
+from mrtext.graph.keys import (
+    CASE_DOC_TYPES,
+    NodeRef,
+    dnr_core,
+    head_word,
+    normalise_dnr,
+    parse_ref,
+    title_key,
+    title_years,
+)
 from mrtext.graph.resolve import titles_match
 from mrtext.graph.rules import Rule, RuleSet, load_rules
 from mrtext.graph.textmap import TextMap, skeleton
@@ -44,7 +53,7 @@ log = logging.getLogger("mrtext.graph")
 
 _SENTENCE_GAP = re.compile(r"[.!?]\s|\n[ \t]*\n")
 _KIND_OF_REF = {"doc": "document", "program": "program", "dnr": "external", "external": "external"}
-_BULLET = re.compile(r"^[ \t]*(?:[-–•*»·▪◦]|[eo](?=\s+[A-ZÅÄÖ])|\d{1,2}[.)])[ \t]+")
+_BULLET = re.compile(r"^[ \t]*(?:[-–•*»·▪◦\uf0b7\uf0a7]|[eo](?=\s+[A-ZÅÄÖ])|\d{1,2}[.)])[ \t]+")
 _ABBREV = {"bl.a", "t.ex", "ca", "s.k", "m.m", "o.s.v", "jfr", "nr", "resp", "kap", "p", "st", "dnr"}
 _SENT_END = re.compile(r"[.!?](?=\s+[\"”'(]?[A-ZÅÄÖ0-9])|:(?=[ \t]*\n)|\n[ \t]*\n")
 
@@ -450,6 +459,8 @@ def _endpoints(
         rest = rest.strip(" .,;:-–").rstrip(" (")  # "… om simhallen\n(Dnr …)": the number's bracket
         if not rest:
             return []
+        if rule.titled_phrase and not (rest[:1].isupper() and len(rest.split()) >= 2):
+            return []  # "se bilaga 2": a number, not a title
         if (rule.phrase_title or "{phrase}").startswith("{phrase}"):
             rest = rest[:1].upper() + rest[1:]
         said = " ".join(ctx.work[cue[0] : cue[1]].split()).rstrip(":")
@@ -572,9 +583,13 @@ def _heading_list(ctx: _Context, cue_end: int, eol: int) -> list[tuple[int, int]
 
 def _case(ctx: _Context, cue: tuple[int, int]) -> _Endpoint:
     """The case a listed attachment belongs to: in a protocol of several cases (agenda items with
-    their own diary numbers), the item above the list; otherwise the document itself."""
+    their own diary numbers), the item above the list; in a tjänsteutlåtande (or another document
+    whose diary number is its case's) that case; otherwise the document itself."""
     doc = _Endpoint(NodeRef("doc", ctx.record.id), cue[0], cue[1])
     if not ctx.agenda:
+        own = ctx.record.diary_number
+        if own and ctx.record.doc_type in CASE_DOC_TYPES:  # a tjänsteutlåtande's attachments belong to its case
+            return _Endpoint(NodeRef("dnr", normalise_dnr(own)), cue[0], cue[1])
         return doc
     dnrs = [m for m in ctx.mentions if m.label == "DIARY_NUMBER" and m.ref is not None]
     cases = {dnr_core(m.ref.value) for m in dnrs if m.ref is not None}

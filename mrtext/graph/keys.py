@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Final
 
 __all__ = [
+    "CASE_DOC_TYPES",
     "NODE_KINDS",
     "NodeRef",
     "acronym",
@@ -39,6 +40,9 @@ __all__ = [
 ]
 
 NODE_KINDS: Final = ("document", "program", "external")
+
+CASE_DOC_TYPES: Final = frozenset({"remissvar", "svar_pa_interpellation", "utlatande", "tjansteutlatande", "protokoll"})
+"""Document types whose own diary number is the number of the case they answer, not their own."""
 
 _DNR_PREFIX = re.compile(r"^\s*(?:diarienummer|diarienr|dnr)\s*[.:]?\s*", re.IGNORECASE)
 _AUTHORITY = re.compile(r"^([A-ZÅÄÖa-zåäö][A-ZÅÄÖa-zåäö-]{0,7})[\s/]+(?=\d)")

@@ -212,7 +212,7 @@ def compile_cue(phrase: str) -> re.Pattern[str]:
         parts.append(body + (r"\w*" if star else "") + r"\s+")
     pattern = "".join(parts)
     pattern = pattern[: -len(r"\s+")] if pattern.endswith(r"\s+") else pattern
-    start = r"(?:^|(?<=\n))[ \t]*(?:(?:\d{1,2}[.)]?|[-–•*»·▪◦])[ \t]+)?" if anchored else r"(?<!\w)"
+    start = r"(?:^|(?<=\n))[ \t]*(?:(?:\d{1,2}[.)]?|[-–•*»·▪◦\uf0b7\uf0a7])[ \t]+)?" if anchored else r"(?<!\w)"
     return re.compile(start + pattern + r"(?!\w)")
 
 
@@ -248,6 +248,7 @@ class Rule:
     in_title: bool = False
     item_start: bool = False
     same_head: bool = False
+    titled_phrase: bool = False
     once_per_source: bool = False
     phrase_tail: list[str] | None = None
     requires_near: list[str] | None = None
