@@ -125,6 +125,8 @@ def main() -> None:
     warm_d, _ = _rate(damaged, repair)
     ref_c, n_c = _rate(clean, WORD.findall, repeat=20)
     clean_rate, _ = _rate(clean, repair, repeat=3)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"(one core, CPU time, best of 3 runs; 1-minute load average {load:.2f} on {os.cpu_count()} CPUs)")
     print(f"damaged text: {len(damaged)} documents, {n_d} tokens")
     print(f"  regex tokenizer (reference): {ref_d:,.0f} tokens/s")
     print(
