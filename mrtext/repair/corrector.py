@@ -461,7 +461,6 @@ class Corrector:
         self.channel = channel
         self.domain = domain or {}
         self._domain_lp: dict[str, float]
-        self._splits: Callable[[str, int], list[tuple[str, ...]]]
         self._compounds: Callable[[str], tuple[tuple[str, float], ...]]
         self._exact_compound: Callable[[str], float | None]
         self._part_words: Callable[[str, bool], tuple[str, ...]]
@@ -478,7 +477,6 @@ class Corrector:
         if share_with is not None:
             # Same lexicon and LM: the channel-independent caches (compounds) are shared.
             self._domain_lp = share_with._domain_lp
-            self._splits = share_with._splits
             self._compounds = share_with._compounds
             self._exact_compound = share_with._exact_compound
             self._part_words = share_with._part_words
@@ -491,7 +489,6 @@ class Corrector:
             for w, n in self.domain.items()
             if w in lexicon.zipf
         }
-        self._splits = lru_cache(maxsize=200_000)(self._splits_uncached)
         self._compounds = lru_cache(maxsize=100_000)(self._compounds_uncached)
         self._exact_compound = lru_cache(maxsize=200_000)(self._exact_compound_uncached)
         self._part_words = lru_cache(maxsize=400_000)(self._part_words_uncached)
@@ -719,24 +716,50 @@ class Corrector:
         z = self.lex.zipf.get(mod) or self.lex.zipf.get(mod[:-1], 0)
         return RARE_MODIFIER * max(0.0, 3.0 - z / 10.0)
 
-    def _splits_uncached(self, skel: str, parts: int = 3) -> list[tuple[str, ...]]:
-        """Ways to read a skeleton as modifier(s) + head (at most ``parts`` parts), as tuples of part *skeletons*."""
+    def _splits(self, skel: str) -> list[tuple[str, ...]]:
+        """Ways to read a skeleton as modifier(s) + head (two or three parts), as tuples of part *skeletons*.
+
+        In order: for each first modifier (shortest first), the two-part split, then the
+        three-part ones (shortest second modifier first).
+
+        >>> ("barn", "ratts", "fragor") in Corrector.default()._splits("barnrattsfragor")
+        True
+        """
         found: list[tuple[str, ...]] = []
         n = len(skel)
         zipf, alts = self.lex.zipf, self.lex._skel  # (a skeleton in neither has no words: skip the lookups)
-        part_words = self._part_words
+        part_words, known_prefix = self._part_words, self.lex.known_prefix
+        heads: list[bool | None] = [None] * n  # heads[j]: may skel[j:] be a compound head (looked up once)
         # A modifier (or modifier + s) must begin some lexicon skeleton: no longer left part can.
-        for k in range(2, min(n - 2, self.lex.known_prefix(skel) + 2)):
+        for k in range(2, min(n - 2, known_prefix(skel) + 2)):
             left = skel[:k]
             if not (
                 left in zipf or left in alts or (k > 3 and left[-1] == "s" and (left[:-1] in zipf or left[:-1] in alts))
             ) or not part_words(left, False):
                 continue
-            right = skel[k:]
-            if (right in zipf or right in alts) and part_words(right, True):
-                found.append((left, right))
-            if parts > 2 and len(right) >= 6:
-                found.extend((left, *tail) for tail in self._splits(right, parts - 1))
+            head = heads[k]
+            if head is None:
+                right = skel[k:]
+                head = heads[k] = (right in zipf or right in alts) and bool(part_words(right, True))
+            if head:
+                found.append((left, skel[k:]))
+            if n - k < 6:
+                continue
+            # Three parts: a second modifier between.
+            for k2 in range(k + 2, min(n - 2, k + known_prefix(skel[k:]) + 2)):
+                mid = skel[k:k2]
+                if not (
+                    mid in zipf
+                    or mid in alts
+                    or (k2 - k > 3 and mid[-1] == "s" and (mid[:-1] in zipf or mid[:-1] in alts))
+                ) or not part_words(mid, False):
+                    continue
+                head = heads[k2]
+                if head is None:
+                    right = skel[k2:]
+                    head = heads[k2] = (right in zipf or right in alts) and bool(part_words(right, True))
+                if head:
+                    found.append((left, mid, skel[k2:]))
         return found
 
     def _part_words_uncached(self, skel: str, head: bool) -> tuple[str, ...]:
@@ -854,7 +877,7 @@ class Corrector:
         (Independent of the channel, so adapted correctors share them.)
         """
         found: list[tuple[str, float]] = []
-        for parts in self._splits(skel, 3):
+        for parts in self._splits(skel):
             choices = [self._part_words(p, i == len(parts) - 1) for i, p in enumerate(parts)]
             if all(choices):
                 found.extend(("".join(combo), self._compound_logp(combo)) for combo in _product(choices))
