@@ -145,8 +145,6 @@ class GoalComponent(MrtextComponent):
                     continue
                 out.append(Candidate(start, end, "GOAL", goal_value(body)))
                 continue
-            if not self._plain_sentence(body):
-                continue
             # under a goal heading: each list item, or the first sentence of the paragraph; a sentence without a
             # cue of its own ("Att kommunen är …") takes the heading into its span
             under = next(
@@ -159,7 +157,8 @@ class GoalComponent(MrtextComponent):
                 start = trailing[end]
             else:
                 continue
-            out.append(Candidate(start, end, "GOAL", goal_value(text[start:end])))
+            if self._plain_sentence(body):
+                out.append(Candidate(start, end, "GOAL", goal_value(text[start:end])))
         return out
 
     def _plain_sentence(self, body: str) -> bool:

@@ -64,6 +64,7 @@ _INVERTED = re.compile(
 _SCOPE_ADJECTIVE = re.compile(r"(?<![\w-])(?:[Rr]egional|[Nn]ationell|[Kk]ommunal|[Ll]okal|[Gg]emensam)(?:a|t)?[ \t]+$")
 _NUMERALS = frozenset({"en", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio"})
 _WEAK_ADJECTIVE = re.compile(r"(?:ig|lig|isk|ad|ande|ende|iv|ell|al)a$")  # "de långsiktiga målen"
+_IS_A = re.compile(r" är (?:en|ett) ")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-–•*»·▪◦]|\d{1,2}[.)])[ \t]+")
 _PERIOD = re.compile(r"\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)$")
 
@@ -516,7 +517,7 @@ class ProgramFinder:
             out.append(_Mention(m.start("head"), m.start("name") + len(name), value, "item"))
             if any(w[:1].isupper() for w in words[1:]):  # "Hållbara Mora" is a name alone; "Våld i nära relationer" not
                 names.setdefault(name.casefold(), value)
-        for m in self.is_a_re.finditer(text):
+        for m in self._is_a_matches(text):
             name = m.group("name")
             words = name.split()
             if words[0].lower() in self.stop or words[0].lower() in self.function_words or self._head_base(words[-1]):
@@ -536,6 +537,18 @@ class ProgramFinder:
                     out.append(_Mention(s, m.end(), value, "titled"))
                     taken.append((s, m.end()))
         return sorted(out, key=lambda m: m.start)
+
+    def _is_a_matches(self, text: str) -> list[re.Match[str]]:
+        """``X är en plan/strategi …`` sentences, searched only around the literal ``är en``/``är ett`` (fast)."""
+        out = []
+        for hit in _IS_A.finditer(text):
+            lo = max(0, hit.start() - 160)
+            m = self.is_a_re.search(text, lo, hit.end() + 40)
+            while m is not None and m.end() < hit.end():
+                m = self.is_a_re.search(text, m.end(), hit.end() + 40)
+            if m is not None and not (out and out[-1].start() == m.start()):
+                out.append(m)
+        return out
 
     def _aliases(self, text: str) -> list[_Mention]:
         return [_Mention(m.start("w"), m.end("w"), "", "alias") for m in _ACRONYM_ALIAS.finditer(text)]
