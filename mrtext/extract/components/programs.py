@@ -540,7 +540,7 @@ class ProgramFinder:
 
     def _is_a_matches(self, text: str) -> list[re.Match[str]]:
         """``X är en plan/strategi …`` sentences, searched only around the literal ``är en``/``är ett`` (fast)."""
-        out = []
+        out: list[re.Match[str]] = []
         for hit in _IS_A.finditer(text):
             lo = max(0, hit.start() - 160)
             m = self.is_a_re.search(text, lo, hit.end() + 40)
