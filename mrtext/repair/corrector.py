@@ -688,11 +688,11 @@ class Corrector:
 
     def _exact_compound_uncached(self, word: str) -> float | None:
         best = None
-        is_modifier, zipf = self.lex.is_modifier, self.lex.zipf
+        modifiers, zipf = self.lex.modifiers, self.lex.zipf
         # A modifier is a lexicon form (flags are only given to listed forms): no longer left part can be one.
         for k in range(2, min(len(word) - 2, self.lex.known_prefix(word) + 2)):
             left = word[:k]
-            if not (is_modifier(left) or (k > 3 and left[-1] == "s" and is_modifier(left[:-1]))):
+            if not (left in modifiers or (k > 3 and left[-1] == "s" and left[:-1] in modifiers)):
                 continue
             right = word[k:]
             z = zipf.get(right, 0)

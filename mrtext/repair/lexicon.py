@@ -165,14 +165,14 @@ class Lexicon:
         >>> lex.known_prefix("barnrättsfrågor") == sorted_prefix(lex.keys, "barnrättsfrågor")
         True
         """
+        span = self.spans.get(text[:PREFIX_LENGTH])
+        if span is not None:  # (the commonest case: the whole beginning is known)
+            return sorted_prefix(self.keys, text, span >> SPAN_BITS, span & SPAN_MASK)
         prefixes = self.prefixes
         m, top = 0, min(len(text), PREFIX_LENGTH)
         while m < top and text[: m + 1] in prefixes:
             m += 1
-        if m < PREFIX_LENGTH:
-            return m
-        span = self.spans[text[:PREFIX_LENGTH]]
-        return sorted_prefix(self.keys, text, span >> SPAN_BITS, span & SPAN_MASK)
+        return m
 
     def begins_key(self, stem: str) -> bool:
         """Does some key begin with ``stem``?
