@@ -50,7 +50,7 @@ _ACRONYM_ALIAS = re.compile(
     r"strategin|strategi|policyn|policy))(?![\w-])"
 )
 _GENITIVE = re.compile(r"(?:ernas|arnas|ornas|ens|ets)$")
-_LIST_COLON = re.compile(r"(?i:för|om|mot)\s*:")
+_LIST_COLON = re.compile(r"(?=[fFoOmM])(?i:för|om|mot)\s*:")
 _ACRONYM = re.compile(r"[A-ZÅÄÖ]{2,6}(?:-\w+)?")  # HBTQ, MR, FN: short acronyms may sit inside a name
 _AGENDA_ITEM = re.compile(
     r"(?:(?:§|\b[A-ZÅÄÖ][a-zåäö]{0,3})[ \t]*\d{1,3}|(?:^|\n)[ \t]*\d{1,2}\.)[ \t]+$"
@@ -166,7 +166,10 @@ class ProgramFinder:
         self.adj_suffixes = tuple(data["name_adjective_suffixes"])
         self.abbreviations: dict[str, str] = data.get("abbreviations", {})
         abbr = _alternation_of(self.abbreviations) or "(?!)"
-        self.abbreviation_re = re.compile(rf"(?<![\w-])(?P<abbr>{abbr})[ \t]?(?P<year>(?:19|20)\d\d)(?![\w-])")
+        firsts = "".join(sorted({a[0] for a in self.abbreviations})) or "x"
+        self.abbreviation_re = re.compile(
+            rf"(?=[{firsts}])(?<![\w-])(?P<abbr>{abbr})[ \t]?(?P<year>(?:19|20)\d\d)(?![\w-])"
+        )
         self.city = re.compile(rf"{data['city_genitive']}[ \t]*\n?[ \t]*$")
         self.list_intro = re.compile(data["list_intro"], re.IGNORECASE)
         self.fuzzy = float(data.get("fuzzy_ratio", 90))
@@ -200,7 +203,9 @@ class ProgramFinder:
             re.MULTILINE,
         )
         roots = sorted({h[:6] for h in [*self.heads, *self.stems]}, key=len, reverse=True)
-        self.root_re = re.compile("|".join(map(re.escape, roots)), re.IGNORECASE)
+        initials = "".join(sorted({c for r in roots for c in (r[0].lower(), r[0].upper())}))
+        # a lookahead on the first letter lets the engine skip most positions before trying the alternation
+        self.root_re = re.compile(f"(?=[{initials}])(?:" + "|".join(map(re.escape, roots)) + ")", re.IGNORECASE)
 
     # ------------------------------------------------------------------ finding
     def find(self, text: str) -> list[Candidate]:

@@ -46,7 +46,7 @@ class SentenceSegmenter:
         self.heading_ratio = float(data.get("heading_ratio", 0.7))
         self.heading_max = int(data.get("heading_max_chars", 90))
         openers = "|".join(map(re.escape, data.get("flattened_openers", [])))
-        self.opener = re.compile(rf"(?<=[^\W\d_])[ \t]+(?=(?:{openers})[ \t])") if openers else None
+        self.opener = re.compile(rf" (?<=[^\W\d_] )[ \t]*(?=(?:{openers})[ \t])") if openers else None
         labels = "|".join(map(re.escape, data.get("numbered_labels", [])))
         self.numbered_label = (
             re.compile(rf"(?:^|\n)[ \t]*(?:{labels})[ \t]+\d{{1,2}}$", re.IGNORECASE) if labels else None
