@@ -42,7 +42,7 @@ import json
 import math
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -640,33 +640,17 @@ class Corrector:
         A piece ``(observed, n)`` with ``n > 0`` is read character by character (identity or
         a one-character confusion); ``n < 0`` marks one substitution of ``-n`` intended characters.
         """
+        return _path_logp(word, path, *self.channel.logps(lam))
+
+    def _score_along(
+        self, path: Path_, words: Iterable[tuple[str, float]], lam: float, scores: dict[str, float]
+    ) -> None:
+        """Score each (word, log10 P(word)) read along ``path``: keep the best score per word in ``scores``."""
         error, identity = self.channel.logps(lam)
-        total = 0.0
-        pos = 0
-        for obs, length in path:
-            if length < 0:
-                intended = word[pos : pos - length]
-                pos -= length
-                lp = error.get((obs, intended))
-                if lp is None:
-                    return -math.inf
-                total += lp
-                continue
-            intended = word[pos : pos + length]
-            pos += length
-            if obs == intended:
-                for ch in intended:
-                    total += identity.get(ch, 0.0)
-                continue
-            for o, w in zip(obs, intended, strict=True):
-                if o == w:
-                    total += identity.get(w, 0.0)
-                else:
-                    lp = error.get((o, w))
-                    if lp is None:
-                        return -math.inf
-                    total += lp
-        return total
+        for w, lp in words:
+            s = lp + _path_logp(w, path, error, identity)
+            if s > scores.get(w, -math.inf):
+                scores[w] = s
 
     def word_logp(self, word: str, *, allow_modifier: bool = False) -> float | None:
         """log10 P of a lower-case form: known form, or compound of known parts; ``None`` if neither.
@@ -819,15 +803,12 @@ class Corrector:
         for skel, link, _cost, _subs in variants:
             if skel not in zipf and skel not in alts:
                 continue
-            path = _unlink(link)
-            for w in self.lex.with_skeleton(skel):
-                z = zipf[w]
-                if z == 0 and not allow_modifier:
-                    continue
-                lp = self._lp(w, z) if z > 0 else -8.0
-                s = lp + self.channel_logp(w, path, lam)
-                if s > scores.get(w, -math.inf):
-                    scores[w] = s
+            words = [
+                (w, self._lp(w, z) if z > 0 else -8.0)
+                for w in self.lex.with_skeleton(skel)
+                if (z := zipf[w]) != 0 or allow_modifier
+            ]
+            self._score_along(_unlink(link), words, lam, scores)
 
     def _edit_candidates(self, token: str, lam: float, scores: dict[str, float]) -> None:
         """Words one edit away from a long unexplained token (a letter misread, added or dropped).
@@ -865,11 +846,7 @@ class Corrector:
 
     def _compound_candidates(self, variants: list[Variant], lam: float, scores: dict[str, float]) -> None:
         for skel, link, _cost, _subs in sorted(variants, key=lambda v: -v[2])[:COMPOUND_VARIANTS]:
-            path = _unlink(link)
-            for w, lp in self._compounds(skel):
-                s = lp + self.channel_logp(w, path, lam)
-                if s > scores.get(w, -math.inf):
-                    scores[w] = s
+            self._score_along(_unlink(link), self._compounds(skel), lam, scores)
 
     def _compounds_uncached(self, skel: str) -> tuple[tuple[str, float], ...]:
         """The compound readings of a skeleton: (word, log10 P) per split and choice of part words, in that order.
@@ -1042,6 +1019,36 @@ class Corrector:
         )
         scores.pop(token, None)
         return own, tuple(scores.items())
+
+
+def _path_logp(word: str, path: Path_, error: dict[tuple[str, str], float], identity: dict[str, float]) -> float:
+    """:meth:`Corrector.channel_logp` with the channel's tables at hand."""
+    total = 0.0
+    pos = 0
+    for obs, length in path:
+        if length < 0:
+            intended = word[pos : pos - length]
+            pos -= length
+            lp = error.get((obs, intended))
+            if lp is None:
+                return -math.inf
+            total += lp
+            continue
+        intended = word[pos : pos + length]
+        pos += length
+        if obs == intended:
+            for ch in intended:
+                total += identity.get(ch, 0.0)
+            continue
+        for o, w in zip(obs, intended, strict=True):
+            if o == w:
+                total += identity.get(w, 0.0)
+            else:
+                lp = error.get((o, w))
+                if lp is None:
+                    return -math.inf
+                total += lp
+    return total
 
 
 def _clear(scored: tuple[float, tuple[tuple[str, float], ...]]) -> bool:
