@@ -913,16 +913,17 @@ class Corrector:
             return token, 1.0
         # (A word outside every seen pair gets no bonus: its score is left as it is.)
         ranked: Sequence[tuple[str, float]] = scored
-        if prev:
-            own += bigram_bonus(prev, token)
-            after = bigram_partners()[0].get(prev)
-            if after:
-                ranked = [(w, s + bigram_bonus(prev, w)) if w in after else (w, s) for w, s in ranked]
-        if next_word:
-            own += bigram_bonus(token, next_word)
-            before = bigram_partners()[1].get(next_word)
-            if before:
-                ranked = [(w, s + bigram_bonus(w, next_word)) if w in before else (w, s) for w, s in ranked]
+        followers, leaders = bigram_partners()
+        after = followers.get(prev) if prev else None
+        if after:
+            if token in after:
+                own += bigram_bonus(prev, token)
+            ranked = [(w, s + bigram_bonus(prev, w)) if w in after else (w, s) for w, s in ranked]
+        before = leaders.get(next_word) if next_word else None
+        if before:
+            if token in before:
+                own += bigram_bonus(token, next_word)
+            ranked = [(w, s + bigram_bonus(w, next_word)) if w in before else (w, s) for w, s in ranked]
         if final:
             ends = load_sentence_final()
             own += ends.get(token, 0.0)
