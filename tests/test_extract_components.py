@@ -162,6 +162,23 @@ def test_not_dates(text: str) -> None:
             "Strategi Hållbara Mora\n\nHållbara Mora är en strategi som kommunen har tagit fram.",
             [("Strategi Hållbara Mora", "Strategi Hållbara Mora"), ("Hållbara Mora", "Strategi Hållbara Mora")],
         ),
+        (  # a cover title whose type noun follows the name; the name again, split by a stray space
+            "1 På spaning efter jämställdheten Handlingsplan Kortversion\n\n2 Styrdokumentet På spaning efter"
+            " jämställd heten hjälper oss.",
+            [
+                ("På spaning efter jämställdheten", "På spaning efter jämställdheten"),
+                ("På spaning efter jämställd heten", "På spaning efter jämställdheten"),
+            ],
+        ),
+        (  # an owner and a bare type noun is the document's one named plan; a participle names a variant
+            "Handlingsplan för arbetet med deklarationen\n\nVästra Götalandsregionens handlingsplan gäller, liksom"
+            " kompletterande årsplan 2018.",
+            [
+                ("Handlingsplan för arbetet med deklarationen", "Handlingsplan för arbetet med deklarationen"),
+                ("Västra Götalandsregionens handlingsplan", "Handlingsplan för arbetet med deklarationen"),
+                ("kompletterande årsplan 2018", "Kompletterande årsplan 2018"),
+            ],
+        ),
         (  # descriptions, budgets and kind-of-document compounds are no names
             "en plan för kompetensförsörjningen, investeringsprogram 2018 och plan för 2019-2022, ett åtgärdsprogram"
             " och den strategiska planen",

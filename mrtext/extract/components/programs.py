@@ -64,6 +64,29 @@ _INVERTED = re.compile(
 _SCOPE_ADJECTIVE = re.compile(r"(?<![\w-])(?:[Rr]egional|[Nn]ationell|[Kk]ommunal|[Ll]okal|[Gg]emensam)(?:a|t)?[ \t]+$")
 _NUMERALS = frozenset({"en", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio"})
 _WEAK_ADJECTIVE = re.compile(r"(?:ig|lig|isk|ad|ande|ende|iv|ell|al)a$")  # "de långsiktiga målen"
+_DEICTIC_PARTICIPLES = frozenset(
+    {
+        "gällande",
+        "nuvarande",
+        "kommande",
+        "följande",
+        "motsvarande",
+        "befintliga",
+        "hittillsvarande",
+        "pågående",
+        "föreliggande",
+        "ovanstående",
+        "nedanstående",
+        "angående",
+        "beträffande",
+        "rörande",
+        "omfattande",
+        "övergripande",
+        "overgripande",
+        "styrande",
+        "vägledande",
+    }
+)
 _IS_A = re.compile(r" är (?:en|ett) ")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-–•*»·▪◦]|\d{1,2}[.)])[ \t]+")
 _PERIOD = re.compile(r"\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)$")
@@ -183,6 +206,10 @@ class ProgramFinder:
             rf"(?m)^(?:[ \t]*\d{{1,3}}[ \t]+)?[ \t]*(?P<head>{title_heads})(?P<colon>:)?[ \t]+"
             r"(?P<name>[A-ZÅÄÖ][\w-]*(?:[ \t]+(?![\w-]+:)[\w-]+){1,7}?)[ \t]*(?=$|[ \t]+[A-ZÅÄÖ][\w-]*:)"
         )
+        self.name_then_type_re = re.compile(
+            rf"(?m)^(?:[ \t]*\d{{1,3}}[ \t]+)?[ \t]*(?P<name>[A-ZÅÄÖ][\w-]*(?:[ \t]+[\w-]+){{1,6}}?)[ \t]+"
+            rf"(?<=[a-zåäö] )(?P<head>{title_heads})(?:[ \t]+[A-ZÅÄÖ][a-zåäö]+)?[ \t]*$"
+        )  # a title line whose type noun follows the name (a cover page)
         self.owner_re = r"[A-ZÅÄÖ][\w-]+s[ \t]+(?:kommuns|stads|läns|regions)|[A-ZÅÄÖ][\w-]+s"
         kinds = _alternation_of(
             [
@@ -219,8 +246,23 @@ class ProgramFinder:
             + self._titled_names(text)
         )
         mentions = self._drop_overlaps(mentions)
+        owned = [m for m in mentions if m.kind == "owned"]
+        mentions = [m for m in mentions if m.kind != "owned"]
         self._canonicalise(text, mentions)
+        mentions += self._resolve_owned(text, owned, mentions)
         return [Candidate(m.start, m.end, "PROGRAM", m.value) for m in sorted(mentions, key=lambda m: m.start)]
+
+    def _resolve_owned(self, text: str, owned: list[_Mention], named: list[_Mention]) -> list[_Mention]:
+        """``Västra Götalandsregionens handlingsplan`` (an owner and a bare type noun) is the document's one named
+        plan of that type, if it names exactly one; otherwise it is no mention."""
+        out = []
+        for m in owned:
+            base = self.heads.get(_clean(text[m.start : m.end]).split(" ")[-1].lower())
+            values = {n.value for n in named if base and program_key(n.value).split(" ", 1)[0] == base}
+            if len(values) == 1:
+                m.value = values.pop()
+                out.append(m)
+        return out
 
     def _head_base(self, word: str) -> tuple[str, bool] | None:
         """``(base head, is_compound)`` of a word, or ``None`` if it is not a program head."""
@@ -278,6 +320,14 @@ class ProgramFinder:
                 city = self._place_genitive(before)  # "Norrbottens folkhälsostrategi": a place owns it
             if city:
                 start = start - (len(before) - city.start())
+            elif (
+                prev.endswith(("ande", "ende"))
+                and prev not in self.stop
+                and prev not in _DEICTIC_PARTICIPLES
+                and re.search(r"(?:ande|ende)[ \t]+$", before)
+                and (self._year_follows(text, w_end) or self.prep_after.match(text, w_end))
+            ):  # "kompletterande årsplan 2018": a participle names a variant ("gällande plan" does not)
+                start = w_start - len(before) + before.rfind(prev_words[-1])
             elif prev.endswith(self.adj_suffixes) and len(prev) > 5:
                 start = w_start - len(before) + before.rfind(prev_words[-1])
                 start = self._suspended_compound(text, start)
@@ -296,6 +346,8 @@ class ProgramFinder:
                 out.append(_Mention(start, w_end, "", "compound"))  # "barn- och ungdomspolitiska policyn"
             elif start < w_start and not city and not compound:
                 continue  # "den strategiska planen": an adjective and a type noun are no name
+            elif city and not compound and w_start - start <= 40 and not re.search(r"\s{2,}|\n", text[start:w_start]):
+                out.append(_Mention(start, w_end, "", "owned"))  # "Västra Götalandsregionens handlingsplan"
             elif compound and word.isupper() and not city:
                 continue  # "JÄMSTÄLLDHETSPOLICY" alone: a section heading
             elif compound and (city or self._is_policy(base) or self._year_follows(text, w_end)):
@@ -522,6 +574,13 @@ class ProgramFinder:
             out.append(_Mention(m.start("head"), m.start("name") + len(name), value, "item"))
             if any(w[:1].isupper() for w in words[1:]):  # "Hållbara Mora" is a name alone; "Våld i nära relationer" not
                 names.setdefault(name.casefold(), value)
+        for m in self.name_then_type_re.finditer(text):
+            name = m.group("name")
+            words = name.split()
+            if words[0].lower() in self.stop or self._head_base(words[-1]) or any(w.endswith(":") for w in words):
+                continue
+            out.append(_Mention(m.start("name"), m.end("name"), name, "item"))
+            names.setdefault(name.casefold(), name)
         for m in self._is_a_matches(text):
             name = m.group("name")
             words = name.split()
@@ -535,7 +594,7 @@ class ProgramFinder:
         taken = [(m.start, m.end) for m in out]
         for key, value in names.items():
             for m in re.finditer(
-                rf"(?<![\w-])(?:(?P<owner>{self.owner_re})[ \t]+)?{re.escape(key)}(?![\w-])", text, re.I
+                rf"(?<![\w-])(?:(?P<owner>{self.owner_re})[ \t]+)?{_split_tolerant(key)}(?![\w-])", text, re.I
             ):
                 s = m.start("owner") if m.group("owner") else m.start()
                 if not any(a < m.end() and s < b for a, b in taken):
@@ -601,7 +660,7 @@ class ProgramFinder:
 
     @staticmethod
     def _drop_overlaps(mentions: list[_Mention]) -> list[_Mention]:
-        rank = {"item": 0, "name": 1, "compound": 2, "alias": 3, "titled": 4}
+        rank = {"item": 0, "name": 1, "compound": 2, "alias": 3, "titled": 4, "owned": 5}
         kept: list[_Mention] = []
         for m in sorted(mentions, key=lambda m: (rank[m.kind], -(m.end - m.start))):
             if not any(m.start < k.end and k.start < m.end for k in kept):
@@ -632,6 +691,7 @@ class ProgramFinder:
                     words[i + 1] = self.prep_variants[words[i + 1]]
                 break
         s = " ".join(words)
+        s = re.sub(r"(?<=[a-zåäö]) år (?=(?:med|för|i|om|mot|på|och)\b)", " ", s)  # "arbetet år med": a lost year
         s = re.sub(r"iska (\w+)$", r"isk \1", s) if words[-1] in self.heads.values() else s
         s = re.sub(r"s$", "", s) if re.search(r"(?:erna|arna|orna|ena|na)s$", s) else s
         return s[:1].upper() + s[1:]
@@ -722,6 +782,18 @@ class ProgramFinder:
             else:
                 merged.append(cl)
         return merged
+
+
+def _split_tolerant(name: str) -> str:
+    """A regex for ``name`` whose long last word may be split by a mirror's stray space (``jämställd heten``).
+
+    >>> bool(re.fullmatch(_split_tolerant("på spaning efter jämställdheten"), "På spaning efter jämställd heten", re.I))
+    True
+    """
+    words = name.split()
+    last = words[-1]
+    tail = re.escape(last) if len(last) < 8 else " ?".join(map(re.escape, last))
+    return r"[ \t]+".join([*map(re.escape, words[:-1]), tail])
 
 
 def _other_period(a: str, b: str) -> bool:
