@@ -18,10 +18,11 @@ the lexicon's skeleton index. A change is made only when the best candidate beat
 token itself by a margin, and its posterior becomes the change's confidence.
 
 Speed: the search is pruned without changing any verdict. A substitution is explored only
-while some lexicon skeleton begins with the variant so far (:attr:`Lexicon.keys`), compound
-splits stop where no form begins the word, one-edit proposals come from an index of common
-forms, verdicts are memoised per token form, and a word that no context could change skips
-the context work.
+while some lexicon skeleton begins with the variant so far (:meth:`Lexicon.begins_key`, mostly
+answered from a set of short beginnings), compound splits stop where no form begins the word,
+one-edit proposals come from an index of common forms, verdicts are memoised per token form
+(and per form as written, with its position), and a word that no context could change skips
+the context work. ``scripts/repair_snapshot.py`` checks that a speed-up changes no output.
 
 >>> from mrtext.repair.corrector import Corrector
 >>> c = Corrector.default()
