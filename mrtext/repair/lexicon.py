@@ -167,7 +167,7 @@ class Lexicon:
         """
         span = self.spans.get(text[:PREFIX_LENGTH])
         if span is not None:  # (the commonest case: the whole beginning is known)
-            return sorted_prefix(self.keys, text, span >> SPAN_BITS, span & SPAN_MASK)
+            return sorted_prefix(self.keys, text, span >> SPAN_BITS, span & SPAN_MASK, PREFIX_LENGTH)
         prefixes = self.prefixes
         m, top = 0, min(len(text), PREFIX_LENGTH)
         while m < top and text[: m + 1] in prefixes:
@@ -190,19 +190,23 @@ class Lexicon:
         return at < len(self.keys) and self.keys[at].startswith(stem)
 
 
-def sorted_prefix(keys: list[str], text: str, lo: int = 0, hi: int | None = None) -> int:
+def sorted_prefix(keys: list[str], text: str, lo: int = 0, hi: int | None = None, shared: int = 0) -> int:
     """Length of the longest beginning of ``text`` that begins one of the sorted ``keys``.
 
     (The key sharing most with ``text`` sorts next to it.) ``lo``/``hi``: the search may be
-    narrowed to the keys sharing a beginning with ``text``; the others share less with it.
+    narrowed to a non-empty run of keys that all share their first ``shared`` characters with
+    ``text``; the keys outside it share fewer.
 
     >>> sorted_prefix(["barn", "barnet", "bil"], "barnrätt"), sorted_prefix(["bil"], "x")
     (4, 0)
+    >>> sorted_prefix(["a", "barn", "barnet", "bil"], "barnrätt", 1, 3, shared=3)
+    4
     """
-    i = bisect_left(keys, text, lo, len(keys) if hi is None else hi)
+    hi = len(keys) if hi is None else hi
+    i = bisect_left(keys, text, lo, hi)
     best = 0
-    for key in keys[max(0, i - 1) : i + 1]:
-        m, most = 0, min(len(key), len(text))
+    for key in keys[max(lo, i - 1) : min(hi, i + 1)]:
+        m, most = shared, min(len(key), len(text))
         while m < most and key[m] == text[m]:
             m += 1
         best = max(best, m)
