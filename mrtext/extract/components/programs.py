@@ -87,6 +87,8 @@ _DEICTIC_PARTICIPLES = frozenset(
         "vägledande",
     }
 )
+_SECTION_WORDS = frozenset({"inledning", "bakgrund", "sammanfattning", "syfte", "förord", "innehåll", "mål", "vision"})
+_ORGAN_WORD = re.compile(r"(?i)(?:styrelsen|nämnden|fullmäktige|förvaltningen|kontoret|utskottet)$")
 _IS_A = re.compile(r" är (?:en|ett) ")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-–•*»·▪◦]|\d{1,2}[.)])[ \t]+")
 _PERIOD = re.compile(r"\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)$")
@@ -426,7 +428,12 @@ class ProgramFinder:
         while i < len(tokens) and n_words < 30:
             tok, s, e = tokens[i]
             low = tok.lower()
-            if text[tokens[i - 1][2] : s].count("\n") > (0 if item else 1) and i > 1:
+            gap = text[tokens[i - 1][2] : s]
+            if (
+                gap.count("\n") > (0 if item else 1)
+                and i > 1
+                and not (gap.count("\n") == 2 and tok[:1].islower() and tokens[i - 1][0][-1:].isalpha())
+            ):  # "Riktlinjer för sociala\n\ninvesteringar": a title broken by a blank line goes on lower-case
                 break
             if _YEARISH.fullmatch(tok):
                 end = self._place_after(text, e)
@@ -454,6 +461,10 @@ class ProgramFinder:
                 break  # OCR debris ("r" for "är") ends a name
             if len(tok) >= 3 and tok.isupper() and not head_word.isupper() and not _ACRONYM.fullmatch(tok):
                 break  # "… för Vilhelmina kommun INLEDNING Den …": a heading of flattened text
+            if head_word.isupper() and (not tok.isupper() or low in _SECTION_WORDS):
+                break  # "TILLVÄXTPROGRAM FÖR ÖSTERSUNDS KOMMUN Kommunfullmäktige …": an upper-case title ends
+            if (low, nxt_low) in (("från", ""), ("i", "enlighet")) or (low == "från" and _YEARISH.match(nxt_low)):
+                break  # "… räddningstjänst från 2022", "… i enlighet med …"
             if low in ("och", "eller", "samt"):
                 nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
                 places = nxt[:1].isupper() and tokens[i - 1][0][:1].isupper() and nxt.lower() not in self.stop
@@ -500,6 +511,8 @@ class ProgramFinder:
             and all(self._definite(t) or _WEAK_ADJECTIVE.search(t) for t in content)
         ):
             return None  # "plan för kompetensförsörjningen", "plan för verksamheten och ekonomin": a description
+        if content[-1].lower() in _DEICTIC_PARTICIPLES or (len(content) == 1 and _ORGAN_WORD.search(content[0])):
+            return None  # "program för de kommande (åren)", "handlingsplan för kommunstyrelsen": no topic
         if generic_att and not named:
             return (
                 None  # "en strategi för att minska …" is a method; "strategi för att stärka … i Haninge kommun" a name
@@ -677,8 +690,8 @@ class ProgramFinder:
         'Regional handlingsplan för arbetet'
         """
         s = _clean(surface)
-        if s.isupper():
-            s = s.lower()
+        if s.isupper():  # "KULTURPLAN FÖR SALA KOMMUN": lower case, names capitalised again
+            s = " ".join(w.capitalize() if _is_proper(w) else w for w in s.lower().split(" "))
         words = s.split(" ")
         for i, w in enumerate(words):
             hb = self._head_base(w)
@@ -753,7 +766,7 @@ class ProgramFinder:
             best = max(
                 cl,
                 key=lambda v: (
-                    bool(_PERIOD.search(v)),
+                    bool(_YEARISH.search(v)),  # "Flerårsplan 2022-2024 Strängnäs kommun" has a period too
                     " " in keys[v],  # "Tillväxtprogram för Östersunds kommun" over "Östersunds kommuns tillväxtprogram"
                     keys[v] != v.casefold(),
                     -_unknown_words(v),
@@ -782,6 +795,13 @@ class ProgramFinder:
             else:
                 merged.append(cl)
         return merged
+
+
+def _is_proper(word: str) -> bool:
+    """Is a lower-cased word a place or person name (``sala``, ``östersunds``)?"""
+    names = _proper_nouns()
+    cap = word.capitalize()
+    return len(word) > 2 and (cap in names or (cap.endswith("s") and cap[:-1] in names))
 
 
 def _split_tolerant(name: str) -> str:
