@@ -193,6 +193,9 @@ class DocMetadata:
             line = line[items[-1].end() :].strip() if items else ""
         if not line or self._furniture(line) or len(line) > 200 or line.endswith("."):
             return None
+        if self.organisation is not None:  # "Överförmyndarnämnden Skriftliga rapporter …": the sender goes
+            bare = self.organisation.sub("", line, count=1)
+            line = bare if len(bare.split()) >= 2 else line
         return clean_title(line)
 
     def _type_label(self, title: str) -> bool:
