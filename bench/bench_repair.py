@@ -84,7 +84,7 @@ def _cold() -> None:
     """A fresh corrector (the lexicon stays loaded) with every per-text cache empty."""
     from mrtext.repair import corrector
 
-    for name in ("default_corrector", "_adapted_corrector", "bigram_bonus", "_block_tokens"):
+    for name in ("default_corrector", "_adapted_corrector", "bigram_bonus", "_block_tokens", "_misread_diacritics"):
         cached = getattr(corrector, name, None)  # (older versions lack some of these caches)
         if hasattr(cached, "cache_clear"):
             cached.cache_clear()

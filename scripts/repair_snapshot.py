@@ -54,7 +54,7 @@ def clear_caches() -> None:
     """Forget every per-text and per-token cache of the corrector (the lexicon stays loaded)."""
     from mrtext.repair import corrector
 
-    for name in ("default_corrector", "_adapted_corrector", "bigram_bonus", "_block_tokens"):
+    for name in ("default_corrector", "_adapted_corrector", "bigram_bonus", "_block_tokens", "_misread_diacritics"):
         cached = getattr(corrector, name, None)
         if hasattr(cached, "cache_clear"):
             cached.cache_clear()
