@@ -715,36 +715,31 @@ class Corrector:
         zipf, alts = self.lex.zipf, self.lex._skel  # (a skeleton in neither has no words: skip the lookups)
         part_words, known_prefix = self._part_words, self.lex.known_prefix
         heads: list[bool | None] = [None] * n  # heads[j]: may skel[j:] be a compound head (looked up once)
-        # A modifier (or modifier + s) must begin some lexicon skeleton: no longer left part can.
-        for k in range(2, min(n - 2, known_prefix(skel) + 2)):
-            left = skel[:k]
-            if not (
-                left in zipf or left in alts or (k > 3 and left[-1] == "s" and (left[:-1] in zipf or left[:-1] in alts))
-            ) or not part_words(left, False):
-                continue
-            head = heads[k]
+
+        def modifier_ends(begin: int) -> Iterator[int]:
+            # A modifier (or modifier + s) must begin some lexicon skeleton: no longer part can.
+            for k in range(begin + 2, min(n - 2, begin + known_prefix(skel[begin:]) + 2)):
+                part = skel[begin:k]
+                if (
+                    part in zipf
+                    or part in alts
+                    or (k - begin > 3 and part[-1] == "s" and (part[:-1] in zipf or part[:-1] in alts))
+                ) and part_words(part, False):
+                    yield k
+
+        def head_at(j: int) -> bool:
+            head = heads[j]
             if head is None:
-                right = skel[k:]
-                head = heads[k] = (right in zipf or right in alts) and bool(part_words(right, True))
-            if head:
+                right = skel[j:]
+                head = heads[j] = (right in zipf or right in alts) and bool(part_words(right, True))
+            return head
+
+        for k in modifier_ends(0):
+            left = skel[:k]
+            if head_at(k):
                 found.append((left, skel[k:]))
-            if n - k < 6:
-                continue
-            # Three parts: a second modifier between.
-            for k2 in range(k + 2, min(n - 2, k + known_prefix(skel[k:]) + 2)):
-                mid = skel[k:k2]
-                if not (
-                    mid in zipf
-                    or mid in alts
-                    or (k2 - k > 3 and mid[-1] == "s" and (mid[:-1] in zipf or mid[:-1] in alts))
-                ) or not part_words(mid, False):
-                    continue
-                head = heads[k2]
-                if head is None:
-                    right = skel[k2:]
-                    head = heads[k2] = (right in zipf or right in alts) and bool(part_words(right, True))
-                if head:
-                    found.append((left, mid, skel[k2:]))
+            if n - k >= 6:  # three parts: a second modifier between
+                found.extend((left, skel[k:k2], skel[k2:]) for k2 in modifier_ends(k) if head_at(k2))
         return found
 
     def _part_words_uncached(self, skel: str, head: bool) -> tuple[str, ...]:
