@@ -110,6 +110,17 @@ def test_strings_and_documents_are_accepted(nlp) -> None:
     assert a.to_dict()["schema"] == "mrtext/1"
 
 
+def test_offsets_of_a_match_inside_a_longer_token(nlp) -> None:
+    """``65/2020-06-09`` is one token; the DATE is only its date part, also after a DocBin round trip."""
+    text = "Antaget av: KF §: 65/2020-06-09\n"
+    [rec] = extract([text], nlp=nlp, repair="never")
+    [date] = [e for e in rec.entities if e.label == "DATE"]
+    assert (date.text, date.value) == ("2020-06-09", "2020-06-09")
+    doc = nlp(text)
+    again = next(iter(DocBin(docs=[doc], store_user_data=True).get_docs(nlp.vocab)))
+    assert tuple(again.spans["mrtext_dates"][0]._.mrtext_offsets) == (text.index("2020"), text.index("\n"))
+
+
 def test_missing_model_has_a_remedy(tmp_path: Path) -> None:
     with pytest.raises(MissingDependencyError, match="make model"):
         load_pipeline(tmp_path / "nothing")

@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 
 from mrtext.errors import InputFileError, MissingDependencyError
 from mrtext.extract.components.programs import resolve_across_documents
-from mrtext.extract.spans import SPAN_KEYS, VALUE_ATTR, install_extensions
+from mrtext.extract.spans import OFFSETS_ATTR, SPAN_KEYS, VALUE_ATTR, install_extensions
 from mrtext.ingest import Document
 from mrtext.model import ENTITY_LABELS, DocumentRecord, Entity
 
@@ -196,7 +196,7 @@ def _to_record(d: Document, result: Any, doc: Doc) -> DocumentRecord:
         if key not in doc.spans:
             continue
         for span in doc.spans[key]:
-            start, end = span.start_char, span.end_char
+            start, end = span._.get(OFFSETS_ATTR) or (span.start_char, span.end_char)
             if repaired:
                 start, end = result.to_original(start, end)
             entities.append(Entity(label, d.text[start:end], start, end, span._.get(VALUE_ATTR)))

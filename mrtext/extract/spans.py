@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 __all__ = [
+    "OFFSETS_ATTR",
     "SPAN_KEYS",
     "VALUE_ATTR",
     "Candidate",
@@ -39,6 +40,9 @@ __all__ = [
 
 VALUE_ATTR = "mrtext_value"
 """Name of the span extension holding the normalised value of an extraction."""
+
+OFFSETS_ATTR = "mrtext_offsets"
+"""Span extension: the exact ``[start_char, end_char]`` of a match inside a longer token (``65/2020-06-09``)."""
 
 SPAN_KEYS: dict[str, str] = {
     "DIARY_NUMBER": "mrtext_dnr",
@@ -71,6 +75,8 @@ def install_extensions() -> None:
     """
     if not Span.has_extension(VALUE_ATTR):
         Span.set_extension(VALUE_ATTR, default=None)
+    if not Span.has_extension(OFFSETS_ATTR):
+        Span.set_extension(OFFSETS_ATTR, default=None)
     for name, default in DOC_ATTRS.items():
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
@@ -148,6 +154,8 @@ def candidates_to_spans(doc: Doc, candidates: Iterable[Candidate]) -> list[Span]
         if span is None or not span.text.strip():
             continue
         span._.set(VALUE_ATTR, cand.value)
+        if (span.start_char, span.end_char) != (cand.start, cand.end):
+            span._.set(OFFSETS_ATTR, [cand.start, cand.end])  # the token is longer than the match
         spans.append(span)
     return sorted(filter_spans(spans), key=lambda s: s.start)
 
