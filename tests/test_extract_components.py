@@ -340,6 +340,13 @@ def test_linear_classifier_learns_and_round_trips() -> None:
             None,
             None,
         ),
+        (  # a title broken by a blank line and at a line-end hyphen
+            "Riktlinjer för sociala\n\ninvesteringar\n\nSammanträdes- protokollet visar.",
+            "program",
+            "Riktlinjer för sociala investeringar",
+            None,
+            None,
+        ),
         (  # a decision summary dated in its heading
             "Beslut i korthet - regionstyrelsen 30 mars 2022\n\nRegionstyrelsen beslutade om en ny policy.",
             "protokoll",

@@ -29,7 +29,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from mrtext.extract.components.programs import ends_flattened_name
+from mrtext.extract.components.programs import ends_flattened_name, known_word
 from mrtext.extract.linear import LinearTextModel
 from mrtext.extract.patterns import load_patterns
 from mrtext.extract.spans import SPAN_KEYS, Candidate, MrtextComponent, doc_text, forget_text, install_extensions
@@ -77,6 +77,7 @@ _HEADER_JUNK = re.compile(
     r"\S\s+(?:[Dd]nr\b|[A-ZÅÄÖ]{2,}/\d{4}:\d+|\(\d{1,3}\)\s|[Ss]idan?\s+\d+\s+av\s+\d+)"
 )  # a flattened header in a title
 _TYPE_NOUN_AFTER = re.compile(r"(?<=[a-zåäö]) (?:Handlingsplan|Strategi|Program|Policy|Riktlinjer|Plan)\b.*$")
+_BROKEN_TITLE = re.compile(r"\A((?:[^\n]*\n){0,8}?[^\n]*[a-zåäö])[ \t]*\n[ \t]*\n(?=[a-zåäö][^\n]{0,40}\n)")
 _QUOTE_CUE = re.compile(r"(?i)\b(?:ange|uppge|märk|hänvisa\s+till)\b[^.\n]{0,40}$")  # a remiss: "Ange diarienummer"
 _MARKUP = re.compile(r"\[bookmark:[^\]]*\]|[#*_]{1,3}|^\s*\d{1,3}\s+(?=[A-ZÅÄÖ])")
 
@@ -95,6 +96,14 @@ def fold_diacritics(pattern: str) -> str:
     return pattern.translate(_FOLD)
 
 
+def _join_broken(m: re.Match[str]) -> str:
+    """Join ``Sammanträdes- protokoll`` (a compound's linking s, or a known word); keep ``motion- kommunens``."""
+    left, right = m.group(1), m.group(2)
+    if known_word((left + right).lower()) or (left.endswith("s") and known_word(right.lower())):
+        return left + right
+    return m.group()
+
+
 def clean_title(paragraph: str) -> str:
     """Title text of a heading paragraph: markup and a trailing diary number removed, spacing normalised.
 
@@ -102,10 +111,17 @@ def clean_title(paragraph: str) -> str:
     'Svar på remiss från kommunstyrelsen'
     >>> clean_title("[bookmark: _GoBack]För en HBQT-policy i\\nStockholms stad")
     'För en HBQT-policy i Stockholms stad'
+    >>> clean_title("Sammanträdes- protokoll"), clean_title("Svar på motion- kommunens ansvar")
+    ('Sammanträdesprotokoll', 'Svar på motion- kommunens ansvar')
     """
     s = _MARKUP.sub("", paragraph)
     s = re.sub(r"-[ \t]*\n[ \t]*(?=[a-zåäö])", "", s)
     s = " ".join(s.split())
+    s = re.sub(  # "Sammanträdes- protokoll": a word broken at a line-end hyphen (not "Svar på motion- kommunens")
+        r"(\w*[a-zåäö])- ([a-zåäö]\w*)",
+        _join_broken,
+        s,
+    )
     s = re.sub(r"[,;]?\s*\(?(?:[Dd]nr|[Dd]iarienummer)\b.*$", "", s)
     s = re.sub(r",\s*[A-ZÅÄÖ]{1,6}\s+\d{4}/\d+\s*$", "", s)
     return s.strip(" ,;:-–")
@@ -393,7 +409,8 @@ class DocTypeComponent(MrtextComponent):
         text = doc_text(doc)
         # title and type only (the own date reads offsets into ``text``); letter-spaced labels sit in the header
         head = self.meta.body_chars
-        unspaced = unspace_letters(text[:head]) + text[head:]
+        # letter-spaced labels sit in the header; a title broken by a blank line goes on lower-case
+        unspaced = _BROKEN_TITLE.sub(r"\1 ", unspace_letters(text[:head]), count=1) + text[head:]
         title = self.meta.title(unspaced)
         doc_type, scores = self.meta.doc_type(unspaced, title)
         doc._.mrtext_title = title
