@@ -53,7 +53,7 @@ _FIELD_LABEL = re.compile(
     r"\s+(?:Dokumentnamn|Dokumenttyp|Dokumentansvarig|Författare|Version|Godkänd|Godkänt|Fastställd|Fastställt|"
     r"Beslutad|Beslutat|Reviderad|Giltighetstid|Handläggare|Datum):\s"
 )
-_SPACED_WORD = re.compile(r"(?<!\S)(?:[A-ZÅÄÖ] ){3,}[A-ZÅÄÖ](?!\S)")
+_SPACED_WORD = re.compile(r"(?=[A-ZÅÄÖ] [A-ZÅÄÖ] )(?<!\S)(?:[A-ZÅÄÖ] ){3,}[A-ZÅÄÖ](?!\S)")
 _MEETING_DATE_CUE = re.compile(r"(?i)\bsammanträdes(?:dag|datum)\s*:?\s*(?:den\s+)?$")
 _INLINE_PAGE_MARK = re.compile(r"\s(?:[Ss]ida\s*)?\d{1,3}\s*\(\s*\d{1,3}\s*\)(?:\s|$)")
 _DATED_CONTINUATION = re.compile(r"den\s+\d{1,2}\s+[a-zåäö]+\.?\s+\d{4}")
