@@ -179,6 +179,16 @@ def test_not_dates(text: str) -> None:
                 ("kompletterande årsplan 2018", "Kompletterande årsplan 2018"),
             ],
         ),
+        (  # a short name closing the full one (", RUFS 2050") is the name alone later
+            "yttrande över regionala utvecklingsplan för Stockholmsregionen, RUFS 2050. Kommunen anser att RUFS 2050 är bra.",
+            [
+                (
+                    "regionala utvecklingsplan för Stockholmsregionen, RUFS 2050",
+                    "Regional utvecklingsplan för Stockholmsregionen, RUFS 2050",
+                ),
+                ("RUFS 2050", "Regional utvecklingsplan för Stockholmsregionen, RUFS 2050"),
+            ],
+        ),
         (  # descriptions, budgets and kind-of-document compounds are no names
             "en plan för kompetensförsörjningen, investeringsprogram 2018 och plan för 2019-2022, ett åtgärdsprogram"
             " och den strategiska planen",

@@ -89,6 +89,7 @@ _DEICTIC_PARTICIPLES = frozenset(
 )
 _SECTION_WORDS = frozenset({"inledning", "bakgrund", "sammanfattning", "syfte", "förord", "innehåll", "mål", "vision"})
 _ORGAN_WORD = re.compile(r"(?i)(?:styrelsen|nämnden|fullmäktige|förvaltningen|kontoret|utskottet)$")
+_SHORT_NAME = re.compile(r", (?P<short>[A-ZÅÄÖ]{2,6} (?:19|20)\d\d)(?![\w-])")
 _IS_A = re.compile(r" är (?:en|ett) ")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-–•*»·▪◦]|\d{1,2}[.)])[ \t]+")
 _PERIOD = re.compile(r"\s*(?:(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)$")
@@ -447,6 +448,10 @@ class ProgramFinder:
             between = between or low == "mellan"
             if tok == ",":
                 nxt = tokens[i + 1][0] if i + 1 < len(tokens) else ""
+                after = tokens[i + 2][0] if i + 2 < len(tokens) else ""
+                if _ACRONYM.fullmatch(nxt) and "-" not in nxt and _YEARISH.fullmatch(after):
+                    end = tokens[i + 2][2]  # "… för Stockholmsregionen, RUFS 2050": the short name closes it
+                    break
                 if not nxt or self._type_noun(nxt) or not self._list_continues(tokens[i + 1 :]):
                     break
                 i += 1
@@ -604,6 +609,10 @@ class ProgramFinder:
             value = names.setdefault(name.casefold(), name)
             owner = "owner" if m.group("owner") else "owner2" if m.group("owner2") else "name"
             out.append(_Mention(m.start(owner), m.end("name"), value, "item"))
+        for m in _SHORT_NAME.finditer(text):  # "… Stockholmsregionen, RUFS 2050" defines "RUFS 2050"
+            full = self._short_name_owner(text, m)
+            if full is not None:
+                names.setdefault(m.group("short").casefold(), full)
         taken = [(m.start, m.end) for m in out]
         for key, value in names.items():
             for m in re.finditer(
@@ -614,6 +623,18 @@ class ProgramFinder:
                     out.append(_Mention(s, m.end(), value, "titled"))
                     taken.append((s, m.end()))
         return sorted(out, key=lambda m: m.start)
+
+    def _short_name_owner(self, text: str, m: re.Match[str]) -> str | None:
+        """The value of the name that ``, RUFS 2050`` closes (a head within the 120 characters before), if any."""
+        before = text[max(0, m.start() - 120) : m.start()]
+        heads = [h for h in self._head_words(before) if self._head_base(h[2])]
+        if not heads:
+            return None
+        start = max(0, m.start() - 120) + heads[-1][0]
+        end = self._complement_end(text, max(0, m.start() - 120) + heads[-1][1], heads[-1][2])
+        scope = _SCOPE_ADJECTIVE.search(text[max(0, start - 30) : start])
+        start -= len(scope.group()) if scope else 0  # "regionala utvecklingsplan …"
+        return self.surface_value(text[start:end]) if end == m.end() else None
 
     def _is_a_matches(self, text: str) -> list[re.Match[str]]:
         """``X är en plan/strategi …`` sentences, searched only around the literal ``är en``/``är ett`` (fast)."""
