@@ -222,8 +222,6 @@ class ProgramFinder:
                 "handlingsplan",
                 "program",
                 "riktlinje",
-                "styrdokument",
-                "kommunövergripande",
             ]
         )
         self.is_a_re = re.compile(
