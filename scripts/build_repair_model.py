@@ -53,6 +53,9 @@ WORD_RE = re.compile(r"^[a-zåäöéèüàáæøñç]+(?:[-'][a-zåäöéèüà�
 #: for ä as often as for å), so the learned table only shifts the seed's broad expectations.
 SEED_WEIGHT = 200.0
 
+#: The commonest lexicon forms checked for ``stable.txt.gz`` (forms no context changes on a page without å/ä/ö).
+STABLE_FORMS = 100_000
+
 #: Learned confusions of characters other than å/ä/ö (and the seed's) below this rate are dropped.
 MIN_GENERIC_ERROR = 0.01
 
@@ -332,8 +335,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--synthetic", type=Path, default=ROOT / "corpora" / "synthetic")
     parser.add_argument("--no-pairs", action="store_true", help="do not learn from synthetic pairs")
+    parser.add_argument("--stable-only", action="store_true", help="only recompute stable.txt.gz (after a code change)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.stable_only:
+        return write_stable(args.out / "stable.txt.gz")
 
     lex = discount_stripped(prune_compounds(build_lexicon()))
     write_lexicon(lex, args.out / "lexicon.txt.gz")
@@ -363,6 +369,22 @@ def main(argv: list[str] | None = None) -> int:
     rows += [f"{pair}\t{n}\n" for pair, n in sorted(bigrams.items())]
     write_gzip(args.out / "domain.tsv.gz", "".join(rows))
     print(f"domain unigrams: {len(unigrams)} words, {sum(unigrams.values())} tokens", file=sys.stderr)
+    return write_stable(args.out / "stable.txt.gz")
+
+
+def write_stable(path: Path, n: int = STABLE_FORMS) -> int:
+    """Precompute the ``n`` commonest lexicon forms that no context can change (see ``load_stable``).
+
+    Computed from the shipped lexicon, channel and domain model with the corrector's own search
+    (no corpus text is read), under the fingerprint of those artifacts and the scoring code.
+    """
+    from mrtext.repair.corrector import default_corrector, model_digest, stable_forms
+
+    zipf = default_corrector().lex.zipf
+    common = sorted((w for w, z in zipf.items() if z > 0 and len(w) >= 2), key=lambda w: (-zipf[w], w))[:n]
+    found = stable_forms(default_corrector(), common)
+    write_gzip(path, "\n".join([f"# {model_digest()}", *found]) + "\n")
+    print(f"stable forms: {len(found)} of the {len(common)} commonest", file=sys.stderr)
     return 0
 
 

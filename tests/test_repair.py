@@ -312,3 +312,24 @@ def test_generated_clean_swedish_is_unchanged_in_every_mode() -> None:
     for mode in ("auto", "always"):
         assert repair(text, RepairConfig(mode=mode)).text == text, mode  # type: ignore[arg-type]
     assert all(repair(s).text == s for s in sentences[:50])
+
+
+def test_precomputed_stable_forms_match_the_lazy_search() -> None:
+    """stable.txt.gz is current (built for these artifacts and this code) and says what the search says."""
+    from mrtext.repair.corrector import STABLE_LAMBDA, Corrector, default_corrector, load_stable
+
+    shipped = load_stable()
+    assert len(shipped) > 10_000, "stable.txt.gz missing or stale: run scripts/build_repair_model.py --stable-only"
+    base = default_corrector()
+    assert base.stable == shipped
+    lazy = Corrector(base.lex, base.channel, base.domain)  # no precomputed forms: every verdict searched anew
+    assert not lazy.stable
+    zipf = base.lex.zipf
+    listed = sorted(shipped)[::97]  # a spread sample, every letter of the alphabet
+    assert all(not lazy.has_candidates(w, STABLE_LAMBDA) for w in listed)
+    # The commonest forms left out are exactly those some context could change.
+    common = sorted((w for w, z in zipf.items() if z > 0 and len(w) >= 2), key=lambda w: (-zipf[w], w))[:20_000]
+    left_out = [w for w in common if w not in shipped]
+    assert left_out and all(lazy.has_candidates(w, STABLE_LAMBDA) for w in left_out[::7])
+    # The shortcut answers as the search would, also for the reading without context.
+    assert all(base.plain_reading(w, STABLE_LAMBDA) == lazy.plain_reading(w, STABLE_LAMBDA) for w in listed[:200])

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import gc
 import gzip
+import hashlib
 import heapq
 import itertools
 import json
@@ -107,6 +108,9 @@ MAX_CONTEXT_BONUS = 1.5  # context bonuses assumed at most (the exact sum, 3.7, 
 CONTEXT_SWING = 2 * BIGRAM_MAX_BONUS + FINAL_MAX + TOPIC_BONUS - FINAL_MIN
 MIN_LAMBDA = 0.02
 MAX_LAMBDA = 0.98
+#: The damage level of the precomputed stable forms (``mrtext/data/repair/stable.txt.gz``): a text
+#: without any å/ä/ö, as an English-trained OCR leaves Swedish.
+STABLE_LAMBDA = MAX_LAMBDA
 
 # --------------------------------------------------------------------------- tokens
 # A word: letters plus the glyphs OCR produces for Swedish letters inside words (& { @ | and digits).
@@ -472,6 +476,12 @@ class Corrector:
         # context; lower-case token → its reading without context.
         self._weigh: dict[tuple[str, float, bool, bool], bool] = {}
         self._plain: dict[tuple[str, float], str] = {}
+        #: Lexicon forms no context can change at damage :attr:`stable_lam` (with this corrector's
+        #: channel; see :func:`load_stable`), and those of them asked about since the memo was last
+        #: emptied (an adapted corrector reuses these verdicts as it reuses the memo's clear ones).
+        self.stable: frozenset[str] = frozenset()
+        self.stable_lam = STABLE_LAMBDA
+        self._stable_seen: set[str] = set()
         self.fallback = share_with
         self._readings = lru_cache(maxsize=64)(self._readings_uncached)
         self._alts = lru_cache(maxsize=16)(self._alternatives)
@@ -877,6 +887,8 @@ class Corrector:
         """
         if len(token) > MAX_TOKEN_LENGTH:
             return False
+        if not allow_modifier and self._is_stable(token, round(lam, 2)):
+            return False
         own, scored = self._scored(token, round(lam, 2), allow_modifier, name_like)
         return bool(scored) and max(s for _, s in scored) + CONTEXT_SWING - own >= MARGIN - 1e-9
 
@@ -955,8 +967,30 @@ class Corrector:
             self._memo.clear()
             self._weigh.clear()
             self._plain.clear()
+            self._stable_seen.clear()
         self._memo[key] = found
         return found
+
+    def _is_stable(self, token: str, lam: float) -> bool:
+        """Is the lower-case ``token`` a precomputed form no context changes at ``lam`` (rounded)?
+
+        Exactly :meth:`has_candidates` being false (for ``allow_modifier=False``; a known form gets
+        no name bonus, so ``name_like`` does not matter), answered by one set lookup. An adapted
+        corrector has no precomputed forms of its own: it answers for the forms its base answered
+        here, since such a verdict is clear (:func:`_clear`) and the memo would have handed it on.
+        """
+        if token in self.stable and lam == self.stable_lam:
+            if len(self._stable_seen) >= MEMO_SIZE:
+                self._stable_seen.clear()
+            self._stable_seen.add(token)
+            return True
+        base = self.fallback
+        return (
+            base is not None
+            and token in base._stable_seen
+            and lam == base.stable_lam
+            and (token, lam, False, False) not in self._memo  # (a verdict of its own comes first)
+        )
 
     def worth_weighing(self, word: str, lam: float, *, before_hyphen: bool, sentence_start: bool) -> bool:
         """Is the token ``word`` (as written) one that :func:`iter_corrections` weighs in context?
@@ -995,6 +1029,8 @@ class Corrector:
         """
         key = (token, round(lam, 2))
         found = self._plain.get(key)
+        if found is None and self._is_stable(token, key[1]):
+            found = token
         if found is None:
             if len(self._plain) >= MEMO_SIZE:
                 self._plain.clear()
@@ -1068,11 +1104,54 @@ def default_corrector() -> Corrector:
     """
     data = files("mrtext") / "data" / "repair"
     corrector = Corrector(load_lexicon(), Channel.from_file(Path(str(data / "channel.json"))), load_domain())
+    corrector.stable = load_stable()
     # The lexicon's index and LM (millions of references, never freed) move to the garbage
     # collector's permanent generation: else every full collection, triggered by the scoring
     # memos, walks them again (~70 ms each, a fifth of a cold run on damaged text).
     gc.freeze()
     return corrector
+
+
+def model_digest() -> str:
+    """A fingerprint of what the corrector's verdicts depend on: the repair artifacts and the scoring code.
+
+    :func:`load_stable` trusts a precomputed list only under the fingerprint it was built with.
+    """
+    root = Path(str(files("mrtext")))
+    sources = [root / "data" / "repair" / name for name in ("lexicon.txt.gz", "channel.json", "domain.tsv.gz")]
+    sources += [Path(__file__), root / "repair" / "lexicon.py"]
+    digest = hashlib.sha1()  # a cache key, not security
+    for path in sources:
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()[:16]
+
+
+def stable_forms(corrector: Corrector, forms: Iterable[str]) -> list[str]:
+    """The ``forms`` no context can change at :data:`STABLE_LAMBDA` (:meth:`Corrector.has_candidates` is false).
+
+    >>> stable_forms(Corrector.default(), ["kommun", "och", "for", "xqzv"])
+    ['kommun', 'och']
+    """
+    lazy = Corrector(corrector.lex, corrector.channel, corrector.domain)  # (no precomputed forms: the full search)
+    zipf = lazy.lex.zipf
+    return [w for w in forms if w in zipf and not lazy.has_candidates(w, STABLE_LAMBDA)]
+
+
+def load_stable(path: Path | None = None) -> frozenset[str]:
+    """The precomputed stable forms (``mrtext/data/repair/stable.txt.gz``, built by
+    ``scripts/build_repair_model.py``): empty when missing or built for other artifacts or code.
+
+    The first line is ``#`` and the :func:`model_digest` the list was computed under; the
+    forms follow, one per line.
+    """
+    path = path or Path(str(files("mrtext") / "data" / "repair" / "stable.txt.gz"))
+    try:
+        lines = gzip.decompress(path.read_bytes()).decode("utf-8").split("\n")
+    except (OSError, EOFError, UnicodeDecodeError):
+        return frozenset()
+    if lines[0] != f"# {model_digest()}":
+        return frozenset()
+    return frozenset(w for w in lines[1:] if w)
 
 
 @lru_cache(maxsize=1)
