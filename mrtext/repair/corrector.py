@@ -469,6 +469,8 @@ class Corrector:
         self._compounds: Callable[[str], tuple[tuple[str, float], ...]]
         self._exact_compound: Callable[[str], float | None]
         self._part_words: Callable[[str, bool], tuple[str, ...]]
+        self._ends: dict[str, tuple[int, ...]]  # skeleton → :meth:`_modifier_ends`
+        self._heads: dict[str, bool]  # skeleton → :meth:`_is_head`
         self._begins: dict[str, bool]  # stem → does a lexicon skeleton begin with it (half the searches repeat)
         self._scored = self._scored_memo
         self._memo: dict[tuple[str, float, bool, bool], tuple[float, tuple[tuple[str, float], ...]]] = {}
@@ -492,6 +494,8 @@ class Corrector:
             self._exact_compound = share_with._exact_compound
             self._part_words = share_with._part_words
             self._begins = share_with._begins
+            self._ends = share_with._ends
+            self._heads = share_with._heads
             return
         total = sum(self.domain.values())
         # Unigram LM: wordfreq interpolated with counts from clean municipal training text.
@@ -504,6 +508,8 @@ class Corrector:
         self._exact_compound = lru_cache(maxsize=200_000)(self._exact_compound_uncached)
         self._part_words = lru_cache(maxsize=400_000)(self._part_words_uncached)
         self._begins = {}
+        self._ends = {}
+        self._heads = {}
 
     def _lp(self, word: str, zipf: int) -> float:
         """log10 P(word) of a known form with Zipf×10 ``zipf`` (domain-interpolated)."""
@@ -722,35 +728,49 @@ class Corrector:
         """
         found: list[tuple[str, ...]] = []
         n = len(skel)
-        zipf, alts = self.lex.zipf, self.lex._skel  # (a skeleton in neither has no words: skip the lookups)
-        part_words, known_prefix = self._part_words, self.lex.known_prefix
-        heads: list[bool | None] = [None] * n  # heads[j]: may skel[j:] be a compound head (looked up once)
+        modifier_ends, is_head = self._modifier_ends, self._is_head
+        for k in modifier_ends(skel):
+            left, rest = skel[:k], skel[k:]
+            if is_head(rest):
+                found.append((left, rest))
+            if n - k >= 6:  # three parts: a second modifier between
+                found.extend((left, rest[:r], rest[r:]) for r in modifier_ends(rest) if is_head(rest[r:]))
+        return found
 
-        def modifier_ends(begin: int) -> Iterator[int]:
+    def _modifier_ends(self, rest: str) -> tuple[int, ...]:
+        """Where a modifier beginning ``rest`` may end (at least 2 letters, and 3 left for what follows).
+
+        Memoised per string: the variants of a token, and the splits of one variant, share their endings.
+        """
+        ends = self._ends.get(rest)
+        if ends is None:
+            zipf, alts = self.lex.zipf, self.lex._skel  # (a skeleton in neither has no words: skip the lookups)
+            part_words = self._part_words
+            found = []
             # A modifier (or modifier + s) must begin some lexicon skeleton: no longer part can.
-            for k in range(begin + 2, min(n - 2, begin + known_prefix(skel[begin:]) + 2)):
-                part = skel[begin:k]
+            for k in range(2, min(len(rest) - 2, self.lex.known_prefix(rest) + 2)):
+                part = rest[:k]
                 if (
                     part in zipf
                     or part in alts
-                    or (k - begin > 3 and part[-1] == "s" and (part[:-1] in zipf or part[:-1] in alts))
+                    or (k > 3 and part[-1] == "s" and (part[:-1] in zipf or part[:-1] in alts))
                 ) and part_words(part, False):
-                    yield k
+                    found.append(k)
+            if len(self._ends) >= MEMO_SIZE:
+                self._ends.clear()
+            ends = self._ends[rest] = tuple(found)
+        return ends
 
-        def head_at(j: int) -> bool:
-            head = heads[j]
-            if head is None:
-                right = skel[j:]
-                head = heads[j] = (right in zipf or right in alts) and bool(part_words(right, True))
-            return head
-
-        for k in modifier_ends(0):
-            left = skel[:k]
-            if head_at(k):
-                found.append((left, skel[k:]))
-            if n - k >= 6:  # three parts: a second modifier between
-                found.extend((left, skel[k:k2], skel[k2:]) for k2 in modifier_ends(k) if head_at(k2))
-        return found
+    def _is_head(self, rest: str) -> bool:
+        """May the skeleton ``rest`` end a compound (memoised like :meth:`_modifier_ends`)?"""
+        head = self._heads.get(rest)
+        if head is None:
+            if len(self._heads) >= MEMO_SIZE:
+                self._heads.clear()
+            head = self._heads[rest] = (rest in self.lex.zipf or rest in self.lex._skel) and bool(
+                self._part_words(rest, True)
+            )
+        return head
 
     def _part_words_uncached(self, skel: str, head: bool) -> tuple[str, ...]:
         """The (at most 3) likeliest words with this skeleton that can be a compound head / modifier."""
