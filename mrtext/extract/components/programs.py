@@ -8,7 +8,13 @@ Mentions found (Swedish noun-phrase patterns, matched on characters so that line
   to a period (``2018-2022``), punctuation or a verb/stop word, and takes in ``a, b och c`` lists;
 * policy compounds (``HBTQ-policy``, ``likabehandlingspolicy``), acronym aliases (``MR-programmet``),
   a genitive owner + compound (``Stockholms stads kvalitetsprogram``), compound + year (``årsplan 2018``);
-* items of a list announced as plans (``… handlingsplaner att tas fram för:`` + one topic per line).
+* items of a list announced as plans (``… handlingsplaner att tas fram för:`` + one topic per line);
+* topic compounds alone, also definite (``Klimatstrategi``, ``skärgårdsprogrammet``; not kinds of document
+  such as ``åtgärdsprogram``), list items (``- Internationell strategi``);
+* names without a complement: title lines (``Strategi Hållbara Mora``, ``Handlingsplan: Jämställdhet och …``,
+  ``På spaning efter jämställdheten Handlingsplan``), ``X är en plan/strategi …``, short names closing a name
+  (``…, RUFS 2050``), each found again alone later; an owner + bare type noun (``Västra Götalandsregionens
+  handlingsplan``) when the document names exactly one plan of that type.
 
 The value is the canonical name *within the document*: aliases defined in parentheses
 (``… rättigheterna (MR-programmet)``) resolve to the name they follow, and variants of one name (with and
