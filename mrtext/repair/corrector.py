@@ -22,7 +22,11 @@ while some lexicon skeleton begins with the variant so far (:meth:`Lexicon.begin
 answered from a set of short beginnings), compound splits stop where no form begins the word,
 one-edit proposals come from an index of common forms, verdicts are memoised per token form
 (and per form as written, with its position), and a word that no context could change skips
-the context work. ``scripts/repair_snapshot.py`` checks that a speed-up changes no output.
+the context work. The commonest lexicon forms that no context changes on a page without å/ä/ö
+are precomputed from the lexicon, channel and domain model alone (``stable.txt.gz``, see
+:func:`load_stable`), so a clean word of a damaged text costs one set lookup; the compound search
+memoises where modifiers may end per skeleton string. ``scripts/repair_snapshot.py`` checks
+that a speed-up changes no output.
 
 >>> from mrtext.repair.corrector import Corrector
 >>> c = Corrector.default()
@@ -1054,7 +1058,14 @@ class Corrector:
         if found is None:
             if len(self._plain) >= MEMO_SIZE:
                 self._plain.clear()
-            found = self._plain[key] = self.best(token, lam)[0]
+            found = self._plain[key] = token
+            if len(token) <= MAX_TOKEN_LENGTH:
+                # (:meth:`best` without context: the likeliest candidate if it beats the token by the margin)
+                own, scored = self._scored(token, key[1], False, False)
+                if scored:
+                    word, top = max(scored, key=itemgetter(1))
+                    if top - own >= MARGIN:
+                        found = self._plain[key] = word
         return found
 
     def _scored_uncached(
