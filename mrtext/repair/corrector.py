@@ -61,6 +61,7 @@ from mrtext.repair.lexicon import (
     COMMON_MIN_LENGTH,
     COMMON_MIN_ZIPF,
     Lexicon,
+    file_digest,
     load_lexicon,
     skeleton,
     sorted_prefix,
@@ -1143,6 +1144,7 @@ def default_corrector() -> Corrector:
     return corrector
 
 
+@lru_cache(maxsize=1)
 def model_digest() -> str:
     """A fingerprint of what the corrector's verdicts depend on: the repair artifacts and the scoring code.
 
@@ -1151,10 +1153,8 @@ def model_digest() -> str:
     root = Path(str(files("mrtext")))
     sources = [root / "data" / "repair" / name for name in ("lexicon.txt.gz", "channel.json", "domain.tsv.gz")]
     sources += [Path(__file__), root / "repair" / "lexicon.py"]
-    digest = hashlib.sha1()  # a cache key, not security
-    for path in sources:
-        digest.update(path.read_bytes() if path.is_file() else b"")
-    return digest.hexdigest()[:16]
+    parts = [file_digest(path) if path.is_file() else "-" for path in sources]
+    return hashlib.sha1(" ".join(parts).encode("ascii")).hexdigest()[:16]  # a cache key, not security
 
 
 def stable_forms(corrector: Corrector, forms: Iterable[str]) -> list[str]:

@@ -320,6 +320,12 @@ def load_lexicon() -> Lexicon:
     return lex
 
 
+@lru_cache(maxsize=8)
+def file_digest(path: Path) -> str:
+    """SHA-1 of a file's bytes (a cache key, not security), computed once per process."""
+    return hashlib.sha1(path.read_bytes()).hexdigest()
+
+
 def _cache_file(artifact: Path) -> Path | None:
     setting = os.environ.get("MRTEXT_CACHE_DIR")
     if setting == "":
@@ -327,7 +333,7 @@ def _cache_file(artifact: Path) -> Path | None:
     default = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mrtext"
     root = Path(setting) if setting else default
     try:
-        digest = hashlib.sha1(artifact.read_bytes()).hexdigest()[:16]  # a cache key, not security
+        digest = file_digest(artifact)[:16]
     except OSError:
         return None
     return root / f"lexicon5-{digest}-py{sys.version_info[0]}{sys.version_info[1]}.marshal"
